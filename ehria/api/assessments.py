@@ -1,0 +1,184 @@
+"""Assessments over the JSON API: create, list, read and change answers."""
+
+from __future__ import annotations
+
+from flask import request, url_for
+from marshmallow import Schema, ValidationError
+from sqlalchemy import func, select
+
+from ehria.api import ApiError, api_blueprint, api_user, token_required
+from ehria.api.schemas import (
+    AnswersBodySchema,
+    AssessmentPageSchema,
+    AssessmentSchema,
+    ListQuerySchema,
+)
+from ehria.assessments import (
+    AssessmentError,
+    InvalidAnswers,
+    NotEditable,
+    StaleVersion,
+    create_assessment,
+    screening_outcome,
+    update_answers,
+    version_tag,
+)
+from ehria.extensions import db
+from ehria.models import Assessment, Comment, Department
+from ehria.permissions import can_edit_answers, can_see, visible_assessments
+from ehria.roles import Role
+
+
+def flatten_messages(messages: dict | list, prefix: str = "") -> dict[str, list[str]]:
+    """Marshmallow's nested messages as {"dotted.path": [message, ...]}."""
+    if isinstance(messages, list):
+        return {prefix or "body": [str(m) for m in messages]}
+    flat: dict[str, list[str]] = {}
+    for key, value in messages.items():
+        flat.update(flatten_messages(value, f"{prefix}.{key}" if prefix else str(key)))
+    return flat
+
+
+def load_body(schema: Schema) -> dict:
+    data = request.get_json()  # malformed JSON: 400; not JSON at all: 415
+    if not isinstance(data, dict):
+        raise ApiError(400, "The body must be a JSON object.")
+    try:
+        return schema.load(data)
+    except ValidationError as error:
+        raise ApiError(
+            422, "The request is not valid.", flatten_messages(error.messages)
+        ) from error
+
+
+def assessment_json(assessment: Assessment) -> dict:
+    from ehria.workflow import signatures_of, signed_record_of
+
+    revision = assessment.revision
+    record = signed_record_of(assessment)
+    comments = db.session.scalars(
+        select(Comment).where(Comment.assessment_id == assessment.id).order_by(Comment.id)
+    )
+    document = {
+        "id": assessment.id,
+        "reference": assessment.reference,
+        "status": assessment.status,
+        "revision": assessment.current_revision,
+        "version": version_tag(assessment),
+        "template_version": revision.template_version,
+        "department": assessment.department.name,
+        "authors": [{"name": u.name, "email": u.email} for u in assessment.authors],
+        "answers": revision.answers,
+        "screening_outcome": screening_outcome(assessment).to_dict(),
+        "signatures": signatures_of(assessment),
+        "comments": [
+            {"author": c.author.name, "at": c.at, "path": c.path, "text": c.text,
+             "revision": c.revision}
+            for c in comments
+        ],
+        "published_url": assessment.published_url,
+        "sha256": record.sha256 if record else None,
+        "created_at": assessment.created_at,
+        "updated_at": assessment.updated_at,
+    }
+    return AssessmentSchema().dump(document)
+
+
+def assessment_response(assessment: Assessment, status: int = 200):
+    body = assessment_json(assessment)
+    return body, status, {"ETag": f'"{body["version"]}"'}
+
+
+def load_visible(assessment_id: int) -> Assessment:
+    """The assessment, or 404 for one that does not exist or the caller may not see."""
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None or not can_see(api_user(), assessment):
+        raise ApiError(404, "No assessment with that id is visible to you.")
+    return assessment
+
+
+def parse_if_match(header: str) -> str:
+    """The version in an If-Match header, bare or as an (optionally weak) ETag."""
+    return header.strip().removeprefix("W/").strip('"')
+
+
+def if_match_version() -> str:
+    header = request.headers.get("If-Match")
+    if not header:
+        raise ApiError(
+            428, "Send If-Match with the version you last read, so no one's work is lost."
+        )
+    return parse_if_match(header)
+
+
+def refusal(error: AssessmentError) -> ApiError:
+    status = {InvalidAnswers: 422, StaleVersion: 412, NotEditable: 409}[type(error)]
+    return ApiError(status, error.message, error.fields or None)
+
+
+@api_blueprint.post("/assessments")
+@token_required(Role.LEAD_OFFICER)
+def create():
+    body = load_body(AnswersBodySchema())
+    try:
+        assessment = create_assessment(api_user(), body["answers"])
+    except AssessmentError as error:
+        db.session.rollback()
+        raise refusal(error) from error
+    db.session.commit()
+    body, status, headers = assessment_response(assessment, 201)
+    headers["Location"] = url_for("api.read", assessment_id=assessment.id)
+    return body, status, headers
+
+
+@api_blueprint.get("/assessments")
+@token_required()
+def list_assessments():
+    try:
+        query = ListQuerySchema().load(request.args.to_dict())
+    except ValidationError as error:
+        raise ApiError(
+            400, "The query is not valid.", flatten_messages(error.messages)
+        ) from error
+    statement = visible_assessments(api_user())
+    if status := query.get("status"):
+        statement = statement.where(Assessment.status == status)
+    if department := query.get("department"):
+        statement = statement.join(Assessment.department).where(Department.name == department)
+    if text := query.get("q"):
+        statement = statement.where(
+            Assessment.policy_name.icontains(text, autoescape=True)
+        )
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    page, per_page = query["page"], query["per_page"]
+    items = db.session.scalars(
+        statement.order_by(Assessment.updated_at.desc(), Assessment.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return AssessmentPageSchema().dump(
+        {"items": items, "page": page, "per_page": per_page, "total": total}
+    )
+
+
+@api_blueprint.get("/assessments/<int:assessment_id>")
+@token_required()
+def read(assessment_id: int):
+    return assessment_response(load_visible(assessment_id))
+
+
+@api_blueprint.patch("/assessments/<int:assessment_id>")
+@token_required()
+def patch(assessment_id: int):
+    assessment = load_visible(assessment_id)
+    if not can_edit_answers(api_user(), assessment):
+        raise ApiError(403, "Only the authors of an assessment can change its answers.")
+    expected = if_match_version()
+    body = load_body(AnswersBodySchema())
+    try:
+        update_answers(assessment, api_user(), body["answers"], expected)
+    except AssessmentError as error:
+        db.session.rollback()
+        raise refusal(error) from error
+    db.session.commit()
+    return assessment_response(assessment)

@@ -1,0 +1,114 @@
+"""Transitions, co-authors and the audit history over the JSON API."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from sqlalchemy import select
+
+from ehria import notifications
+from ehria.accounts import find_user
+from ehria.api import ApiError, api_blueprint, api_user, token_required
+from ehria.api.assessments import assessment_response, load_visible, parse_if_match
+from ehria.api.schemas import UtcDateTime
+from ehria.extensions import db
+from ehria.models import Event
+from ehria.workflow import Action, WorkflowError, add_co_author, apply
+
+
+def _json_object() -> dict:
+    if not request.get_data():
+        return {}
+    body = request.get_json()
+    if not isinstance(body, dict):
+        raise ApiError(400, "The body must be a JSON object.")
+    return body
+
+
+def _refused(error: WorkflowError) -> ApiError:
+    return ApiError(error.status, error.message, error.details.get("fields"))  # type: ignore[arg-type]
+
+
+def _transition(assessment_id: int, action: Action):
+    assessment = load_visible(assessment_id)
+    body = _json_object()
+    expected = request.headers.get("If-Match")
+    if expected is not None and parse_if_match(expected) != str(assessment.lock_version):
+        raise ApiError(412, "This assessment changed since you loaded it.")
+    try:
+        outcome = apply(assessment, api_user(), action, body)
+    except WorkflowError as error:
+        db.session.rollback()
+        extra = {k: v for k, v in error.details.items() if k in ("missing", "problems")}
+        if extra:
+            return {"error": error.message, **extra}, error.status
+        raise _refused(error) from error
+    db.session.commit()
+    notifications.deliver(outcome.notifications, current_app.config)
+    return assessment_response(assessment)
+
+
+@api_blueprint.post("/assessments/<int:assessment_id>/submit")
+@token_required()
+def submit(assessment_id: int):
+    return _transition(assessment_id, Action.SUBMIT)
+
+
+@api_blueprint.post("/assessments/<int:assessment_id>/return")
+@token_required()
+def return_to_authors(assessment_id: int):
+    return _transition(assessment_id, Action.RETURN)
+
+
+@api_blueprint.post("/assessments/<int:assessment_id>/sign-off")
+@token_required()
+def sign_off(assessment_id: int):
+    return _transition(assessment_id, Action.SIGN_OFF)
+
+
+@api_blueprint.post("/assessments/<int:assessment_id>/publish")
+@token_required()
+def publish(assessment_id: int):
+    return _transition(assessment_id, Action.PUBLISH)
+
+
+@api_blueprint.post("/assessments/<int:assessment_id>/review")
+@token_required()
+def review(assessment_id: int):
+    return _transition(assessment_id, Action.REVIEW)
+
+
+@api_blueprint.post("/assessments/<int:assessment_id>/authors")
+@token_required()
+def add_author(assessment_id: int):
+    assessment = load_visible(assessment_id)
+    email = _json_object().get("email")
+    co_author = find_user(email) if isinstance(email, str) else None
+    try:
+        add_co_author(assessment, api_user(), co_author)
+        db.session.flush()
+    except WorkflowError as error:
+        db.session.rollback()
+        raise _refused(error) from error
+    db.session.commit()
+    return assessment_response(assessment)
+
+
+@api_blueprint.get("/assessments/<int:assessment_id>/history")
+@token_required()
+def history(assessment_id: int):
+    assessment = load_visible(assessment_id)
+    events = db.session.scalars(
+        select(Event).where(Event.assessment_id == assessment.id).order_by(Event.id)
+    )
+    at = UtcDateTime()
+    return [
+        {
+            "at": at.serialize("at", event),
+            "actor": event.actor.name if event.actor else None,
+            "action": event.action,
+            "revision": event.revision,
+            "changes": event.changes,
+            "detail": event.detail,
+        }
+        for event in events
+    ]

@@ -1,0 +1,83 @@
+"""`flask --app ehria <command>`: the commands of design/API.md."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+
+from ehria import demo
+from ehria.accounts import AccountError, create_department, create_token, create_user, find_user
+from ehria.extensions import db
+from ehria.roles import Role
+
+
+def _fail(error: Exception) -> None:
+    db.session.rollback()
+    raise click.ClickException(str(error))
+
+
+@click.command("create-department")
+@click.argument("name")
+def create_department_command(name: str) -> None:
+    """Add a department (its DEG scrutinises what its officers submit)."""
+    try:
+        create_department(name)
+    except AccountError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(f"Created department {name}")
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--password", required=True, help="At least 10 characters.")
+@click.option(
+    "--role", "roles", multiple=True, required=True,
+    type=click.Choice([role.value for role in Role]),
+)
+@click.option("--department", default=None)
+def create_user_command(
+    email: str, name: str, password: str, roles: tuple[str, ...], department: str | None
+) -> None:
+    """Add a local account with one or more roles."""
+    try:
+        user = create_user(email, name, password, roles, department)
+    except AccountError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(f"Created user {user.email} ({', '.join(sorted(roles))})")
+
+
+@click.command("create-token")
+@click.option("--email", required=True)
+def create_token_command(email: str) -> None:
+    """Print a new API token for a user; the token itself is printed once, alone, last."""
+    user = find_user(email)
+    if user is None:
+        _fail(AccountError(f"No user has the e-mail {email}."))
+    token = create_token(user)
+    db.session.commit()
+    click.echo(f"API token for {user.email} (keep it secret; it is not stored):")
+    click.echo(token)
+
+
+@click.command("demo-data")
+def demo_data_command() -> None:
+    """Load demo departments, one user of each role and a few assessments (once)."""
+    if current_app.config["EHRIA_ENV"] == "production":
+        raise click.ClickException("demo-data is for development: set EHRIA_ENV=development.")
+    created = demo.load_demo_data()
+    db.session.commit()
+    click.echo("Demo data loaded." if created else "Demo data was already loaded.")
+    click.echo(f"Demo users (password: {demo.DEMO_PASSWORD}):")
+    for email, roles in demo.DEMO_USERS_SUMMARY:
+        click.echo(f"  {email:<36} {roles}")
+
+
+def register_commands(app: Flask) -> None:
+    for command in (
+        create_department_command, create_user_command, create_token_command,
+        demo_data_command,
+    ):
+        app.cli.add_command(command)

@@ -1,0 +1,90 @@
+"""Settings from the environment and `instance/config.py`, chosen when the app is made.
+
+Nothing here runs at import time: `load_config` is called by `create_app`, so tests and
+scripts can build apps with different settings in one process.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+ENVIRONMENTS = ("production", "development", "testing")
+
+
+class ConfigurationError(RuntimeError):
+    """The app cannot start safely with the settings it was given."""
+
+
+def _environment_settings() -> dict[str, object]:
+    settings: dict[str, object] = {}
+    if url := os.environ.get("EHRIA_DATABASE_URL"):
+        settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+    if key := os.environ.get("EHRIA_SECRET_KEY"):
+        settings["SECRET_KEY"] = key
+    if env := os.environ.get("EHRIA_ENV"):
+        settings["EHRIA_ENV"] = env
+    for name in ("EHRIA_SMTP_HOST", "EHRIA_SMTP_PORT", "EHRIA_MAIL_FROM", "COUNCIL_NAME"):
+        if value := os.environ.get(name):
+            settings[name] = value
+    return settings
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs written the common way (`postgresql://`)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _development_secret_key(instance_path: Path) -> str:
+    """A random key kept in the instance folder, so local sessions survive restarts."""
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    """Defaults, then instance/config.py, then the environment, then `test_config`."""
+    instance_path = Path(app.instance_path)
+    instance_path.mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(
+        EHRIA_ENV="production",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{instance_path / 'ehria.sqlite3'}",
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        API_PAGE_SIZE=20,
+        API_MAX_PAGE_SIZE=100,
+        PUBLIC_REGISTER=False,
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.update(_environment_settings())
+    else:
+        app.config.update(test_config)
+        app.config.setdefault("EHRIA_ENV", "testing")
+    if test_config is not None and test_config.get("TESTING"):
+        app.config["EHRIA_ENV"] = test_config.get("EHRIA_ENV", "testing")
+
+    env = app.config["EHRIA_ENV"]
+    if env not in ENVIRONMENTS:
+        raise ConfigurationError(f"EHRIA_ENV must be one of {', '.join(ENVIRONMENTS)}")
+    if not app.config.get("SECRET_KEY"):
+        if env == "production":
+            raise ConfigurationError("Set EHRIA_SECRET_KEY: production never invents a key.")
+        app.config["SECRET_KEY"] = _development_secret_key(instance_path)
+    # Cookies travel only over HTTPS outside development and tests.
+    secure = env == "production"
+    app.config["SESSION_COOKIE_SECURE"] = secure
+    app.config["REMEMBER_COOKIE_SECURE"] = secure

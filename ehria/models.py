@@ -1,0 +1,246 @@
+"""Tables only. Behaviour lives in the domain modules that use them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ehria.extensions import db
+from ehria.roles import Role
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def timestamp(**options) -> Mapped[datetime]:
+    """A UTC timestamp column (with time zone on PostgreSQL)."""
+    return mapped_column(DateTime(timezone=True), **options)
+
+
+class Department(db.Model):
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = timestamp(default=utcnow)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = timestamp(default=utcnow)
+
+    department: Mapped[Department | None] = relationship()
+    role_rows: Mapped[list[UserRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def roles(self) -> set[Role]:
+        return {Role(row.role) for row in self.role_rows}
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.roles
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class ApiToken(db.Model):
+    """An API token; only the SHA-256 of the token is kept."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = timestamp(default=utcnow)
+    revoked_at: Mapped[datetime | None] = timestamp(nullable=True)
+
+    user: Mapped[User] = relationship()
+
+
+class Assessment(db.Model):
+    """One policy's assessment. Its answers live in revisions; `lock_version` guards writes."""
+
+    __tablename__ = "assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(32), unique=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    current_revision: Mapped[int] = mapped_column(default=1)
+    policy_name: Mapped[str] = mapped_column(Text, default="")
+    published_url: Mapped[str | None] = mapped_column(Text)
+    lock_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = timestamp(default=utcnow)
+    updated_at: Mapped[datetime] = timestamp(default=utcnow, index=True)
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+    department: Mapped[Department] = relationship(lazy="joined")
+    created_by: Mapped[User] = relationship()
+    author_rows: Mapped[list[AssessmentAuthor]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="AssessmentAuthor.added_at"
+    )
+    revisions: Mapped[list[Revision]] = relationship(
+        back_populates="assessment", order_by="Revision.number", cascade="all, delete-orphan"
+    )
+
+    @property
+    def authors(self) -> list[User]:
+        return [row.user for row in self.author_rows]
+
+    def is_author(self, user: User) -> bool:
+        return any(row.user_id == user.id for row in self.author_rows)
+
+    @property
+    def revision(self) -> Revision:
+        return next(r for r in self.revisions if r.number == self.current_revision)
+
+
+class AssessmentAuthor(db.Model):
+    """The creator and the co-authors: the people who may edit and submit."""
+
+    __tablename__ = "assessment_authors"
+
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+    added_at: Mapped[datetime] = timestamp(default=utcnow)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class Revision(db.Model):
+    """The answers of one round of an assessment, on the template version it started on."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (UniqueConstraint("assessment_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"))
+    number: Mapped[int]
+    template_version: Mapped[str] = mapped_column(String(64))
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = timestamp(default=utcnow)
+    updated_at: Mapped[datetime] = timestamp(default=utcnow)
+    submitted_at: Mapped[datetime | None] = timestamp(nullable=True)
+    frozen_at: Mapped[datetime | None] = timestamp(nullable=True)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="revisions")
+
+
+class Event(db.Model):
+    """An append-only audit event: who did what to which revision, and when."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_assessment_at", "assessment_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"))
+    revision: Mapped[int]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    changes: Mapped[list] = mapped_column(JSON, default=list)
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = timestamp(default=utcnow)
+
+    actor: Mapped[User | None] = relationship()
+
+
+class Signature(db.Model):
+    """An authorised signature: the lead officer's at submission, the DEG chair's at sign-off."""
+
+    __tablename__ = "signatures"
+    __table_args__ = (UniqueConstraint("assessment_id", "revision", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)
+    revision: Mapped[int]
+    role: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    job_title: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = timestamp(default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class Comment(db.Model):
+    """A DEG chair's comment (general, or on one answer path) or an author's reply."""
+
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)
+    revision: Mapped[int]
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    path: Mapped[str | None] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = timestamp(default=utcnow)
+
+    author: Mapped[User] = relationship(lazy="joined")
+
+
+class SignedRecord(db.Model):
+    """The frozen record of a signed-off revision, with the SHA-256 of its canonical JSON.
+
+    Rows are written once at sign-off and never updated (see ehria.immutability).
+    """
+
+    __tablename__ = "signed_records"
+    __table_args__ = (UniqueConstraint("assessment_id", "revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)
+    revision: Mapped[int]
+    canonical_json: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    full_pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    full_pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    published_pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    published_pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    signed_at: Mapped[datetime] = timestamp(default=utcnow)
+
+
+class Notification(db.Model):
+    """An e-mail in the outbox: kept always, sent by SMTP when it is configured."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id"))
+    to_email: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = timestamp(default=utcnow, index=True)
+    sent_at: Mapped[datetime | None] = timestamp(nullable=True)
+    error: Mapped[str | None] = mapped_column(Text)

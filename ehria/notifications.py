@@ -1,0 +1,120 @@
+"""E-mails to the people who act next. Each is written to the outbox table in the same
+transaction as the transition; sending happens after the commit and a failure to send is
+recorded on the message, never raised, so it cannot undo or fail a transition.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Iterable, Mapping
+from email.message import EmailMessage
+
+from sqlalchemy import select
+
+from ehria.extensions import db
+from ehria.models import Assessment, Notification, User, UserRole, utcnow
+from ehria.roles import Role
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    "submitted": (
+        "{reference} submitted for scrutiny: {policy}",
+        "{actor} submitted the equality and human rights impact assessment "
+        "\"{policy}\" ({reference}) for scrutiny by the {department} DEG.",
+    ),
+    "returned": (
+        "{reference} returned with comments: {policy}",
+        "{actor} returned \"{policy}\" ({reference}) with comments. Please read them, "
+        "change the assessment and submit it again.",
+    ),
+    "signed_off": (
+        "{reference} signed off: {policy}",
+        "{actor} signed off \"{policy}\" ({reference}). It is ready for the web team "
+        "to publish.",
+    ),
+    "published": (
+        "{reference} published: {policy}",
+        "\"{policy}\" ({reference}) has been published{where}.",
+    ),
+}
+
+
+def _users_with_role(role: Role, department_id: int | None = None) -> list[User]:
+    statement = (
+        select(User).join(UserRole).where(UserRole.role == role.value, User.active.is_(True))
+    )
+    if department_id is not None:
+        statement = statement.where(User.department_id == department_id)
+    return list(db.session.scalars(statement))
+
+
+def recipients(assessment: Assessment, action: str) -> list[User]:
+    """Who acts next after `action`."""
+    authors = [user for user in assessment.authors if user.active]
+    if action == "submitted":
+        return _users_with_role(Role.DEG_CHAIR, assessment.department_id)
+    if action == "signed_off":
+        return authors + _users_with_role(Role.WEB_TEAM)
+    if action in ("returned", "published"):
+        return authors
+    return []
+
+
+def _unique(users: Iterable[User], actor: User) -> list[User]:
+    seen: dict[int, User] = {}
+    for user in users:
+        if user.id != actor.id:
+            seen.setdefault(user.id, user)
+    return list(seen.values())
+
+
+def queue(assessment: Assessment, action: str, actor: User) -> list[Notification]:
+    """Add the outbox messages for a transition to the session (committed with it)."""
+    subject, body = MESSAGES[action]
+    values: Mapping[str, str] = {
+        "reference": assessment.reference or "",
+        "policy": assessment.policy_name,
+        "department": assessment.department.name,
+        "actor": actor.name,
+        "where": f" at {assessment.published_url}" if assessment.published_url else "",
+    }
+    messages = [
+        Notification(
+            assessment_id=assessment.id,
+            to_email=user.email,
+            subject=subject.format(**values),
+            body=body.format(**values),
+        )
+        for user in _unique(recipients(assessment, action), actor)
+    ]
+    db.session.add_all(messages)
+    return messages
+
+
+def deliver(messages: Iterable[Notification], config: Mapping) -> None:
+    """Send by SMTP when EHRIA_SMTP_HOST is set; otherwise log them (development)."""
+    host = config.get("EHRIA_SMTP_HOST")
+    for message in messages:
+        if not host:
+            log.info("E-mail to %s: %s", message.to_email, message.subject)
+            continue
+        try:
+            email = EmailMessage()
+            email["From"] = config.get("EHRIA_MAIL_FROM", "ehria@localhost")
+            email["To"] = message.to_email
+            email["Subject"] = message.subject
+            email.set_content(message.body)
+            port = int(config.get("EHRIA_SMTP_PORT", 25))
+            with smtplib.SMTP(host, port, timeout=10) as smtp:
+                smtp.send_message(email)
+            message.sent_at = utcnow()
+        except Exception as error:
+            log.warning("Could not send e-mail %s: %s", message.id, error)
+            message.error = str(error)[:1000]
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("Could not record the e-mail delivery results")

@@ -1,0 +1,92 @@
+"""Who may see and do what. Every route declares its access with one of these decorators,
+and a test walks the URL map to make sure none is left undeclared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TypeVar
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import Select, and_, exists, false, or_, select
+
+from ehria.models import Assessment, AssessmentAuthor, User
+from ehria.roles import Role
+
+View = TypeVar("View", bound=Callable)
+
+# Chairs scrutinise what has been sent to them; drafts stay private to their authors.
+CHAIR_VISIBLE_STATUSES = ("submitted", "returned", "signed_off", "published")
+WEB_TEAM_VISIBLE_STATUSES = ("signed_off", "published")
+
+
+def declare_access(view: Callable, access: str) -> None:
+    view.access = access  # type: ignore[attr-defined]
+
+
+def public(view: View) -> View:
+    """Anyone, signed in or not (sign-in page, health check, static files)."""
+    declare_access(view, "public")
+    return view
+
+
+def signed_in(*roles: Role) -> Callable[[View], View]:
+    """A signed-in user holding any of `roles` (any role at all when none are named)."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                from ehria.extensions import login_manager
+
+                return login_manager.unauthorized()
+            if roles and not current_user.roles & set(roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        declare_access(wrapper, "signed_in:" + ",".join(roles))
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def is_chair_of(user: User, assessment: Assessment) -> bool:
+    return user.has_role(Role.DEG_CHAIR) and user.department_id == assessment.department_id
+
+
+def can_see(user: User, assessment: Assessment) -> bool:
+    if user.has_role(Role.ADMIN) or assessment.is_author(user):
+        return True
+    if is_chair_of(user, assessment) and assessment.status in CHAIR_VISIBLE_STATUSES:
+        return True
+    return user.has_role(Role.WEB_TEAM) and assessment.status in WEB_TEAM_VISIBLE_STATUSES
+
+
+def can_edit_answers(user: User, assessment: Assessment) -> bool:
+    """Authors may edit; whether the status allows it is the workflow's question."""
+    return assessment.is_author(user)
+
+
+def visible_assessments(user: User) -> Select[tuple[Assessment]]:
+    """The assessments `user` may see, as a query (the same rule as `can_see`)."""
+    if user.has_role(Role.ADMIN):
+        return select(Assessment)
+    is_author = exists().where(
+        AssessmentAuthor.assessment_id == Assessment.id, AssessmentAuthor.user_id == user.id
+    )
+    chair = (
+        and_(
+            Assessment.department_id == user.department_id,
+            Assessment.status.in_(CHAIR_VISIBLE_STATUSES),
+        )
+        if user.has_role(Role.DEG_CHAIR) and user.department_id
+        else false()
+    )
+    web_team = (
+        Assessment.status.in_(WEB_TEAM_VISIBLE_STATUSES)
+        if user.has_role(Role.WEB_TEAM)
+        else false()
+    )
+    return select(Assessment).where(or_(is_author, chair, web_team))

@@ -1,0 +1,324 @@
+"""The lifecycle of an assessment: states, transitions, who may make each, and what each
+records. No view changes a status by itself; every change goes through `apply`.
+
+    draft --submit--> submitted --sign off--> signed_off --publish--> published
+      ^                   |                                               |
+      +-----return--------+            (review: a new draft revision) ---+
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from ehria import notifications
+from ehria.assessments import record_event, screening_outcome
+from ehria.extensions import db
+from ehria.form_definition import load_definition
+from ehria.models import (
+    Assessment,
+    AssessmentAuthor,
+    Comment,
+    Notification,
+    Revision,
+    Signature,
+    SignedRecord,
+    User,
+    utcnow,
+)
+from ehria.permissions import is_chair_of
+from ehria.roles import Role
+from ehria.signed_records import freeze
+
+MAX_COMMENT_LENGTH = 20_000
+CHAIR_TITLE = "Chair, Departmental Equalities Group"
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    SIGNED_OFF = "signed_off"
+    PUBLISHED = "published"
+
+
+class Action(StrEnum):
+    SUBMIT = "submit"
+    RETURN = "return"
+    SIGN_OFF = "sign_off"
+    PUBLISH = "publish"
+    REVIEW = "review"
+
+
+class WorkflowError(Exception):
+    """A refused transition; nothing was changed. `status` is the HTTP status it maps to."""
+
+    status = 409
+
+    def __init__(self, message: str, **details: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class NotAllowed(WorkflowError):
+    status = 403
+
+
+class WrongState(WorkflowError):
+    status = 409
+
+
+class NotReady(WorkflowError):
+    status = 422
+
+
+class Conflict(WorkflowError):
+    status = 409
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[Status]
+    target: Status
+    may: Callable[[User, Assessment], bool]
+    who: str  # said in the refusal, e.g. "the DEG chair of its department"
+    event: str
+
+
+def _author(user: User, assessment: Assessment) -> bool:
+    return assessment.is_author(user)
+
+
+def _chair(user: User, assessment: Assessment) -> bool:
+    return is_chair_of(user, assessment)
+
+
+def _independent_chair(user: User, assessment: Assessment) -> bool:
+    """Segregation of duties: a chair never signs off what they wrote or co-wrote."""
+    return is_chair_of(user, assessment) and not assessment.is_author(user)
+
+
+def _web_team(user: User, assessment: Assessment) -> bool:
+    return user.has_role(Role.WEB_TEAM)
+
+
+TRANSITIONS: dict[Action, Transition] = {
+    Action.SUBMIT: Transition(
+        frozenset({Status.DRAFT, Status.RETURNED}), Status.SUBMITTED, _author,
+        "its authors", "submitted"),
+    Action.RETURN: Transition(
+        frozenset({Status.SUBMITTED}), Status.RETURNED, _chair,
+        "the DEG chair of its department", "returned"),
+    Action.SIGN_OFF: Transition(
+        frozenset({Status.SUBMITTED}), Status.SIGNED_OFF, _independent_chair,
+        "a DEG chair of its department who is not one of its authors", "signed_off"),
+    Action.PUBLISH: Transition(
+        frozenset({Status.SIGNED_OFF}), Status.PUBLISHED, _web_team,
+        "the web team", "published"),
+    Action.REVIEW: Transition(
+        frozenset({Status.PUBLISHED}), Status.DRAFT, _author,
+        "its authors", "review_started"),
+}
+
+
+def allowed_actions(user: User, assessment: Assessment) -> list[Action]:
+    """What `user` could do now: drives which buttons the pages show."""
+    return [
+        action for action, t in TRANSITIONS.items()
+        if assessment.status in t.sources and t.may(user, assessment)
+    ]
+
+
+@dataclass
+class Outcome:
+    """What a transition did, for the caller to report."""
+
+    assessment: Assessment
+    event: str
+    notifications: list[Notification] = field(default_factory=list)
+
+
+def _check(action: Action, user: User, assessment: Assessment) -> Transition:
+    transition = TRANSITIONS[action]
+    if not transition.may(user, assessment):
+        if action is Action.SIGN_OFF and assessment.is_author(user) and _chair(user, assessment):
+            raise NotAllowed("You are an author of this assessment, so another DEG chair "
+                             "must sign it off.")
+        raise NotAllowed(f"Only {transition.who} can {action.value.replace('_', ' ')} it.")
+    if assessment.status not in transition.sources:
+        raise WrongState(
+            f"An assessment that is {assessment.status.replace('_', ' ')} cannot be "
+            f"{transition.event.replace('_', ' ')}."
+        )
+    return transition
+
+
+def _text(value: object, name: str, required: bool) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise NotReady(f"Enter {name}.", fields={name: [f"Enter {name}"]})
+        return None
+    if not isinstance(value, str):
+        raise NotReady(f"{name} must be text.", fields={name: ["Must be text"]})
+    if len(value) > MAX_COMMENT_LENGTH:
+        raise NotReady(f"{name} is too long.",
+                       fields={name: ["Must be 20,000 characters or fewer"]})
+    return value
+
+
+def _signature(assessment: Assessment, user: User, role: Role, job_title: str) -> Signature:
+    return Signature(
+        assessment_id=assessment.id, revision=assessment.current_revision, role=role.value,
+        user=user, user_id=user.id, name=user.name, job_title=job_title, at=utcnow(),
+    )
+
+
+def signatures_of(assessment: Assessment, revision: int | None = None) -> list[Signature]:
+    number = assessment.current_revision if revision is None else revision
+    return list(db.session.scalars(
+        select(Signature)
+        .where(Signature.assessment_id == assessment.id, Signature.revision == number)
+        .order_by(Signature.at)
+    ))
+
+
+def signed_record_of(assessment: Assessment, revision: int | None = None) -> SignedRecord | None:
+    number = assessment.current_revision if revision is None else revision
+    return db.session.scalar(select(SignedRecord).where(
+        SignedRecord.assessment_id == assessment.id, SignedRecord.revision == number))
+
+
+def _submit(assessment: Assessment, user: User, body: dict) -> dict:
+    if body.get("declaration") is not True:
+        raise NotReady("Confirm the declaration to submit.",
+                       fields={"declaration": ["Confirm the declaration to submit"]})
+    reply = _text(body.get("comment"), "comment", required=False)
+    outcome = screening_outcome(assessment)
+    if outcome.missing or outcome.problems:
+        data = outcome.to_dict()
+        raise NotReady("The assessment is not ready to submit.",
+                       missing=data["missing"], problems=data["problems"])
+    revision = assessment.revision
+    revision.submitted_at = revision.submitted_at or utcnow()
+    if not any(s.role == Role.LEAD_OFFICER for s in signatures_of(assessment)):
+        job_title = (revision.answers.get("key_details") or {}).get("lead_officer_job_title")
+        db.session.add(_signature(assessment, user, Role.LEAD_OFFICER, job_title or ""))
+    if reply:
+        db.session.add(Comment(assessment_id=assessment.id, revision=revision.number,
+                               author_id=user.id, path=None, text=reply))
+    return {"reply": bool(reply)}
+
+
+def _return(assessment: Assessment, user: User, body: dict) -> dict:
+    general = _text(body.get("comment"), "comment", required=True)
+    question_comments = body.get("question_comments") or {}
+    if not isinstance(question_comments, dict):
+        raise NotReady("question_comments must map answer paths to comments.",
+                       fields={"question_comments": ["Must be an object"]})
+    definition = load_definition(assessment.revision.template_version)
+    comments = [Comment(assessment_id=assessment.id, revision=assessment.current_revision,
+                        author_id=user.id, path=None, text=general)]
+    for path, text in question_comments.items():
+        if definition.label_for(path) == path:  # the form gives no label: not one of its paths
+            raise NotReady("A comment names a question the form does not have.",
+                           fields={f"question_comments.{path}": ["Unknown question"]})
+        checked = _text(text, f"question_comments.{path}", required=False)
+        if checked:
+            comments.append(Comment(assessment_id=assessment.id,
+                                    revision=assessment.current_revision,
+                                    author_id=user.id, path=path, text=checked))
+    db.session.add_all(comments)
+    return {"paths": sorted(c.path for c in comments if c.path)}
+
+
+def _sign_off(assessment: Assessment, user: User, body: dict) -> dict:
+    outcome = screening_outcome(assessment)
+    if outcome.missing or outcome.problems:  # cannot happen after a valid submission
+        raise NotReady("The assessment is not complete.", **outcome.to_dict())
+    earlier = signatures_of(assessment)
+    signature = _signature(assessment, user, Role.DEG_CHAIR, CHAIR_TITLE)
+    db.session.add(signature)
+    record = freeze(assessment, [*earlier, signature], outcome.to_dict())
+    db.session.add(record)
+    return {"sha256": record.sha256}
+
+
+def _publish(assessment: Assessment, user: User, body: dict) -> dict:
+    url = body.get("url")
+    if url is not None:
+        parts = urlsplit(url) if isinstance(url, str) else None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+            raise NotReady("Enter the web address where it was published, "
+                           "like https://www.example.gov.uk/ehria/123.",
+                           fields={"url": ["Enter a full web address starting https://"]})
+    assessment.published_url = url
+    return {"url": url}
+
+
+def _review(assessment: Assessment, user: User, body: dict) -> dict:
+    published = assessment.revision
+    number = published.number + 1
+    assessment.revisions.append(Revision(
+        number=number, template_version=published.template_version,
+        answers=published.answers, created_at=utcnow(),
+    ))
+    assessment.current_revision = number
+    return {"from_revision": published.number}
+
+
+PERFORM: dict[Action, Callable[[Assessment, User, dict], dict]] = {
+    Action.SUBMIT: _submit,
+    Action.RETURN: _return,
+    Action.SIGN_OFF: _sign_off,
+    Action.PUBLISH: _publish,
+    Action.REVIEW: _review,
+}
+
+
+def apply(assessment: Assessment, user: User, action: Action, body: dict | None = None) -> Outcome:
+    """Make one transition, or refuse it with a WorkflowError having changed nothing.
+
+    The status change is an UPDATE guarded by the assessment's lock version, so of two
+    people acting at once exactly one succeeds; the other gets a Conflict.
+    """
+    transition = _check(action, user, assessment)
+    try:
+        # Nothing is written until the one flush below, where the lock version is checked.
+        with db.session.no_autoflush:
+            detail = PERFORM[action](assessment, user, body or {})
+            assessment.status = transition.target.value
+            assessment.updated_at = utcnow()
+            record_event(assessment, user, transition.event, detail=detail)
+            messages = (
+                notifications.queue(assessment, transition.event, user)
+                if transition.event in notifications.MESSAGES else []
+            )
+        db.session.flush()
+    except (StaleDataError, IntegrityError) as error:
+        db.session.rollback()
+        raise Conflict("Someone else changed this assessment at the same moment. "
+                       "Reload it to see where it stands.") from error
+    return Outcome(assessment, transition.event, messages)
+
+
+def add_co_author(assessment: Assessment, user: User, co_author: User | None) -> None:
+    """Authors invite lead officers of any department, who then edit and submit too."""
+    if not assessment.is_author(user):
+        raise NotAllowed("Only its authors can add co-authors.")
+    if assessment.status not in (Status.DRAFT, Status.RETURNED):
+        raise WrongState("Co-authors can be added while it is a draft or returned.")
+    if co_author is None or not co_author.active or not co_author.has_role(Role.LEAD_OFFICER):
+        raise NotReady("Co-authors must be lead officers with an account.",
+                       fields={"email": ["Enter the e-mail address of a lead officer"]})
+    if assessment.is_author(co_author):
+        return
+    assessment.author_rows.append(AssessmentAuthor(user=co_author, added_at=utcnow()))
+    assessment.updated_at = utcnow()
+    record_event(assessment, user, "co_author_added", detail={"email": co_author.email})

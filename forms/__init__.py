@@ -1,0 +1,1 @@
+"""WTForms forms for the HTML pages, rendered with the GOV.UK Frontend widgets."""

@@ -1,0 +1,126 @@
+"""Every persona against every transition and read, in the state where it could happen.
+
+Each refusal must be 401 (no token), 404 (may not even see it) or 403 (may see it, may not
+do it), and must change nothing: the status and version stay as they were.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ehria.extensions import db
+from ehria.models import Assessment
+from tests.integration.workflow_helpers import create, ok, publish, sign_off, submit
+
+PERSONAS = (
+    "anonymous", "author", "co_author", "colleague", "outsider", "chair", "other_chair",
+    "author_chair", "web", "admin",
+)
+STATE_BEFORE = {
+    "read": "submitted", "history": "submitted", "patch": "draft", "submit": "draft",
+    "return": "submitted", "sign_off": "submitted", "publish": "signed_off",
+    "review": "published", "add_author": "draft",
+}
+ALLOWED = {
+    "read": {"author", "co_author", "author_chair", "chair", "admin"},
+    "history": {"author", "co_author", "author_chair", "chair", "admin"},
+    "patch": {"author", "co_author", "author_chair"},
+    "submit": {"author", "co_author", "author_chair"},
+    "return": {"chair", "author_chair"},
+    "sign_off": {"chair"},
+    "publish": {"web"},
+    "review": {"author", "co_author", "author_chair"},
+    "add_author": {"author", "co_author", "author_chair"},
+}
+# Who can see an assessment in each state (else 404): authors and admins always, the
+# department's chairs once submitted, the web team once signed off.
+VISIBLE = {
+    "draft": {"author", "co_author", "author_chair", "admin"},
+    "submitted": {"author", "co_author", "author_chair", "admin", "chair"},
+    "signed_off": {"author", "co_author", "author_chair", "admin", "chair", "web"},
+    "published": {"author", "co_author", "author_chair", "admin", "chair", "web"},
+}
+
+
+@pytest.fixture
+def world(factory, api_as):
+    users = {
+        "author": factory.user("author@example.gov.uk", "lead_officer"),
+        "co_author": factory.user("co@example.gov.uk", "lead_officer",
+                                  department="Adults and Communities"),
+        "colleague": factory.user("colleague@example.gov.uk", "lead_officer"),
+        "outsider": factory.user("outsider@example.gov.uk", "lead_officer",
+                                 department="Adults and Communities"),
+        "chair": factory.user("chair@example.gov.uk", "deg_chair"),
+        "other_chair": factory.user("other.chair@example.gov.uk", "deg_chair",
+                                    department="Adults and Communities"),
+        "author_chair": factory.user("both@example.gov.uk", "lead_officer", "deg_chair"),
+        "web": factory.user("web@example.gov.uk", "web_team", department=None),
+        "admin": factory.user("admin@example.gov.uk", "admin", department=None),
+    }
+    apis = {name: api_as(user) for name, user in users.items()}
+    apis["anonymous"] = api_as(None)
+    return apis
+
+
+def bring_to(apis, state: str) -> int:
+    author = apis["author"]
+    number = create(author)["id"]
+    for email in ("co@example.gov.uk", "both@example.gov.uk"):
+        ok(author.post(f"/assessments/{number}/authors", {"email": email}))
+    if state == "draft":
+        return number
+    submit(author, number)
+    if state == "submitted":
+        return number
+    sign_off(apis["chair"], number)
+    if state == "signed_off":
+        return number
+    publish(apis["web"], number)
+    return number
+
+
+def attempt(api, action: str, number: int, version: str):
+    path = f"/assessments/{number}"
+    if action == "read":
+        return api.get(path)
+    if action == "history":
+        return api.get(f"{path}/history")
+    if action == "patch":
+        return api.patch(path, {"answers": {"key_details": {"section": "Changed"}}}, version)
+    if action == "add_author":
+        return api.post(f"{path}/authors", {"email": "colleague@example.gov.uk"})
+    body = {"declaration": True} if action == "submit" else {}
+    if action == "return":
+        body = {"comment": "Please look again."}
+    return api.post(f"{path}/{action.replace('_', '-')}", body)
+
+
+def expected_status(action: str, persona: str) -> int:
+    if persona == "anonymous":
+        return 401
+    if persona in ALLOWED[action]:
+        return 200
+    return 403 if persona in VISIBLE[STATE_BEFORE[action]] else 404
+
+
+@pytest.mark.parametrize("action", list(STATE_BEFORE))
+def test_each_persona_gets_exactly_its_rights(world, action):
+    """One fresh assessment per persona, brought to the state where `action` applies."""
+    wrong = []
+    for persona in PERSONAS:
+        number = bring_to(world, STATE_BEFORE[action])
+        before = db.session.get(Assessment, number)
+        status_before, version_before = before.status, str(before.lock_version)
+
+        response = attempt(world[persona], action, number, version_before)
+
+        expected = expected_status(action, persona)
+        db.session.expire_all()
+        after = db.session.get(Assessment, number)
+        unchanged = (after.status, str(after.lock_version)) == (status_before, version_before)
+        if response.status_code != expected:
+            wrong.append((persona, expected, response.status_code, response.get_json()))
+        elif (expected != 200 or action in ("read", "history")) and not unchanged:
+            wrong.append((persona, "changed the assessment", after.status))
+    assert wrong == []
