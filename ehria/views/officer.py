@@ -1,0 +1,249 @@
+"""The lead officer's journey: start, task list, one page per step, screening result,
+check answers, submit. Views stay thin: forms parse, domain modules decide."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ehria.accounts import department_names
+from ehria.assessments import (
+    InvalidAnswers,
+    NotEditable,
+    StaleVersion,
+    create_assessment,
+    screening_outcome,
+    update_answers,
+    version_tag,
+)
+from ehria.extensions import db
+from ehria.form_definition import load_definition
+from ehria.models import Assessment, Comment
+from ehria.permissions import signed_in
+from ehria.progress import applicable_steps, next_step, previous_step, tasks
+from ehria.roles import Role
+from ehria.views.pages import assessment_for_page, error_list
+from ehria.workflow import Action, NotReady, WorkflowError, apply
+from forms.assessments import StartAssessmentForm, SubmitForm
+from forms.base import same_value_choices
+from forms.step_forms import step_form_class
+
+blueprint = Blueprint("officer", __name__, url_prefix="/assessments")
+
+
+def _comments_by_path(assessment: Assessment) -> dict[str | None, list[Comment]]:
+    """The DEG chair's comments from the latest return, by the answer path they are on."""
+    comments = db.session.scalars(
+        db.select(Comment).where(Comment.assessment_id == assessment.id).order_by(Comment.id)
+    ).all()
+    by_path: dict[str | None, list[Comment]] = {}
+    for comment in comments:
+        by_path.setdefault(comment.path, []).append(comment)
+    return by_path
+
+
+def _named(errors: dict[str, list[str]], version: str) -> dict[str, list[str]]:
+    """Messages that name their question, as the error summary stands alone."""
+    definition = load_definition(version)
+    return {
+        path: [f"{definition.label_for(path)}: {m[:1].lower()}{m[1:]}" for m in messages]
+        for path, messages in errors.items()
+    }
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@signed_in(Role.LEAD_OFFICER)
+def start():
+    form = StartAssessmentForm()
+    form.department.choices = same_value_choices(department_names())
+    if request.method == "GET" and current_user.department:
+        form.department.data = current_user.department.name
+    if form.validate_on_submit():
+        answers = {"key_details": {
+            "policy_name": form.policy_name.data.strip(),
+            "department": form.department.data,
+            "lead_officer_name": current_user.name,
+        }}
+        try:
+            assessment = create_assessment(current_user, answers)
+        except InvalidAnswers as error:
+            form.department.errors = [*form.department.errors, *error.fields.get(
+                "key_details.department", [])]
+        else:
+            db.session.commit()
+            return redirect(url_for("officer.task_list", assessment_id=assessment.id))
+    status = 400 if form.errors else 200
+    return render_template("officer/start.html", form=form, errors=error_list(form)), status
+
+
+@blueprint.get("/<int:assessment_id>")
+@signed_in()
+def task_list(assessment_id: int):
+    assessment = assessment_for_page(assessment_id, author=True)
+    revision = assessment.revision
+    definition = load_definition(revision.template_version)
+    outcome = screening_outcome(assessment)
+    return render_template(
+        "officer/task_list.html", assessment=assessment, outcome=outcome,
+        tasks=tasks(definition, revision.answers, outcome),
+        comments=_comments_by_path(assessment),
+    )
+
+
+def _step_response(assessment, form, step_key, status=200, notice=None):
+    revision = assessment.revision
+    definition = load_definition(revision.template_version)
+    outcome = screening_outcome(assessment)
+    return render_template(
+        "officer/step.html", assessment=assessment, form=form, step=form.step,
+        definition=definition, errors=error_list(form), notice=notice,
+        section=definition.section(form.step.section_key),
+        back=previous_step(definition, revision.answers, outcome, step_key),
+        comments=_comments_by_path(assessment),
+    ), status
+
+
+@blueprint.route("/<int:assessment_id>/steps/<step_key>", methods=["GET", "POST"])
+@signed_in()
+def step(assessment_id: int, step_key: str):
+    assessment = assessment_for_page(assessment_id, author=True)
+    revision = assessment.revision
+    definition = load_definition(revision.template_version)
+    try:
+        definition.step(step_key)
+    except KeyError:
+        abort(404)
+    form = step_form_class(revision.template_version, step_key)()
+    if "department" in form:
+        form.department.choices = same_value_choices(department_names())
+    if request.method == "GET":
+        form.load_answers(revision.answers)
+        form.version.data = version_tag(assessment)
+        return _step_response(assessment, form, step_key)
+    if assessment.status not in ("draft", "returned"):
+        return redirect(url_for("officer.task_list", assessment_id=assessment.id))
+
+    action = request.form.get("action", "continue")
+    patch, parse_errors = form.to_answers()
+    plan = patch.get("report", {}).get("improvement_plan")
+    if action.startswith("remove-row-") and plan is not None:
+        index = int(action.removeprefix("remove-row-"))
+        patch["report"]["improvement_plan"] = [
+            row for i, row in enumerate(plan) if i != index] or None
+    if parse_errors:
+        form.add_errors(parse_errors)  # already worded with the field label
+        return _step_response(assessment, form, step_key, 400)
+    try:
+        update_answers(assessment, current_user, patch, form.version.data or "")
+    except InvalidAnswers as error:
+        db.session.rollback()
+        form.add_errors(_named(error.fields, revision.template_version))
+        return _step_response(assessment, form, step_key, 400)
+    except StaleVersion as error:
+        db.session.rollback()
+        db.session.refresh(assessment)
+        form.version.data = version_tag(assessment)  # saving again now is a knowing choice
+        return _step_response(assessment, form, step_key, 409, notice=error.message + (
+            " Your answers on this page are shown below and have not been saved yet: "
+            "check them against the latest version, then save again."))
+    except NotEditable:
+        db.session.rollback()
+        return redirect(url_for("officer.task_list", assessment_id=assessment.id))
+    db.session.commit()
+
+    if action == "add-row" or action.startswith("remove-row-"):
+        form = step_form_class(revision.template_version, step_key)(formdata=None)
+        form.load_answers(assessment.revision.answers)
+        if action == "add-row":
+            form.improvement_plan.append_entry({})
+        form.version.data = version_tag(assessment)
+        return _step_response(assessment, form, step_key)
+    if action == "later":
+        return redirect(url_for("officer.task_list", assessment_id=assessment.id))
+    outcome = screening_outcome(assessment)
+    answers = assessment.revision.answers
+    if step_key == "decision":
+        return redirect(url_for("officer.screening_result", assessment_id=assessment.id))
+    following = next_step(definition, answers, outcome, step_key)
+    if following is None:
+        return redirect(url_for("officer.task_list", assessment_id=assessment.id))
+    return redirect(url_for("officer.step", assessment_id=assessment.id, step_key=following))
+
+
+@blueprint.post("/<int:assessment_id>/steps/<step_key>/autosave")
+@signed_in()
+def autosave(assessment_id: int, step_key: str):
+    """Called by static/js/autosave.js a few seconds after typing stops: same rules as
+    "Save and come back later", answered in JSON so the page can say what happened."""
+    assessment = assessment_for_page(assessment_id, author=True)
+    revision = assessment.revision
+    try:
+        form = step_form_class(revision.template_version, step_key)()
+    except KeyError:
+        abort(404)
+    if "department" in form:
+        form.department.choices = same_value_choices(department_names())
+    patch, parse_errors = form.to_answers()
+    if parse_errors:
+        return {"saved": False, "errors": parse_errors}, 400
+    try:
+        update_answers(assessment, current_user, patch, form.version.data or "")
+    except InvalidAnswers as error:
+        db.session.rollback()
+        return {"saved": False, "errors": _named(error.fields, revision.template_version)}, 400
+    except StaleVersion as error:
+        db.session.rollback()
+        return {"saved": False, "conflict": True, "message": error.message}, 409
+    except NotEditable as error:
+        db.session.rollback()
+        return {"saved": False, "message": error.message}, 409
+    db.session.commit()
+    saved_at = assessment.updated_at.strftime("%H:%M:%S")
+    return {"saved": True, "version": version_tag(assessment), "saved_at": saved_at}
+
+
+@blueprint.get("/<int:assessment_id>/screening-result")
+@signed_in()
+def screening_result(assessment_id: int):
+    assessment = assessment_for_page(assessment_id, author=True)
+    definition = load_definition(assessment.revision.template_version)
+    return render_template("officer/screening_result.html", assessment=assessment,
+                           outcome=screening_outcome(assessment), definition=definition)
+
+
+@blueprint.route("/<int:assessment_id>/check", methods=["GET", "POST"])
+@signed_in()
+def check_answers(assessment_id: int):
+    assessment = assessment_for_page(assessment_id, author=True)
+    revision = assessment.revision
+    definition = load_definition(revision.template_version)
+    outcome = screening_outcome(assessment)
+    form = SubmitForm()
+    notice = None
+    if form.validate_on_submit():
+        try:
+            apply(assessment, current_user, Action.SUBMIT,
+                  {"declaration": True, "comment": form.comment.data})
+        except NotReady as error:
+            db.session.rollback()
+            notice = error.message
+        except WorkflowError as error:
+            db.session.rollback()
+            notice = error.message
+        else:
+            db.session.commit()
+            return redirect(url_for("officer.submitted", assessment_id=assessment.id))
+    status = 400 if form.errors or notice else 200
+    return render_template(
+        "officer/check_answers.html", assessment=assessment, form=form, outcome=outcome,
+        definition=definition, steps=applicable_steps(definition, revision.answers, outcome),
+        answers=revision.answers, errors=error_list(form), notice=notice,
+        returned=assessment.status == "returned",
+    ), status
+
+
+@blueprint.get("/<int:assessment_id>/submitted")
+@signed_in()
+def submitted(assessment_id: int):
+    assessment = assessment_for_page(assessment_id, author=True)
+    return render_template("officer/submitted.html", assessment=assessment)

@@ -1,0 +1,27 @@
+"""Small Jinja filters the page templates share."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Flask
+
+from ehria.answers import get_path
+
+
+def choice_pairs(choices) -> list[tuple[str, str]]:
+    """Definition choices (or WTForms choices) as (value, label) pairs for the radios macro."""
+    return [(c.value, c.label) if hasattr(c, "value") else tuple(c) for c in choices]
+
+
+def long_date(value: str) -> str:
+    try:
+        return f"{date.fromisoformat(value):%-d %B %Y}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(choice_pairs, "choice_pairs")
+    app.add_template_filter(long_date, "long_date")
+    app.add_template_filter(lambda answers, path: get_path(answers, path), "answer_at")
