@@ -4,13 +4,14 @@ from flask import Flask
 
 
 def register_views(app: Flask) -> None:
-    from ehria.views import admin, auth, home, infrastructure, officer, template_helpers
+    from ehria.views import admin, auth, home, infrastructure, officer, scrutiny, template_helpers
 
     app.register_blueprint(admin.blueprint)
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(home.blueprint)
     app.register_blueprint(infrastructure.blueprint)
     app.register_blueprint(officer.blueprint)
+    app.register_blueprint(scrutiny.blueprint)
     template_helpers.register(app)
     # Flask's own static route is public by nature.
     app.view_functions["static"].access = "public"

@@ -247,3 +247,21 @@ def check_answers(assessment_id: int):
 def submitted(assessment_id: int):
     assessment = assessment_for_page(assessment_id, author=True)
     return render_template("officer/submitted.html", assessment=assessment)
+
+
+@blueprint.get("/<int:assessment_id>/revisions")
+@signed_in()
+def revisions(assessment_id: int):
+    """Each revision beside the one before it: the questions that changed, old and new."""
+    from ehria.revision_diff import differences
+
+    assessment = assessment_for_page(assessment_id)
+    history = []
+    previous: dict = {}
+    for revision in assessment.revisions:
+        definition = load_definition(revision.template_version)
+        history.append((revision, differences(previous, revision.answers, definition)
+                        if revision.number > 1 else []))
+        previous = revision.answers
+    return render_template("officer/revisions.html", assessment=assessment,
+                           history=list(reversed(history)))

@@ -7,6 +7,7 @@ from datetime import date
 from flask import Flask
 
 from ehria.answers import get_path
+from ehria.revision_diff import describe
 
 
 def choice_pairs(choices) -> list[tuple[str, str]]:
@@ -24,4 +25,7 @@ def long_date(value: str) -> str:
 def register(app: Flask) -> None:
     app.add_template_filter(choice_pairs, "choice_pairs")
     app.add_template_filter(long_date, "long_date")
+    app.add_template_filter(describe, "describe_answer")
     app.add_template_filter(lambda answers, path: get_path(answers, path), "answer_at")
+    # Navigation links only to pages this app has (the dict is live: later blueprints too).
+    app.jinja_env.globals["url_map_endpoints"] = app.view_functions

@@ -1,0 +1,154 @@
+"""The DEG chair's pages: the queue, the read-only review with comments, return, sign off."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from ehria import notifications
+from ehria.assessments import screening_outcome
+from ehria.extensions import db
+from ehria.form_definition import load_definition
+from ehria.models import Assessment, Comment, Revision, Signature
+from ehria.permissions import is_chair_of, signed_in
+from ehria.progress import applicable_steps
+from ehria.roles import Role
+from ehria.signed_records import canonical_json, sha256_hex
+from ehria.views.pages import assessment_for_page
+from ehria.workflow import Action, WorkflowError, apply, signed_record_of
+from forms.base import BaseForm
+
+blueprint = Blueprint("scrutiny", __name__, url_prefix="/scrutiny")
+QUESTION_COMMENT = "question_comment:"
+
+
+def _queue() -> list[tuple[Assessment, Revision]]:
+    """Submitted assessments of the chair's department, oldest submission first."""
+    rows = db.session.execute(
+        select(Assessment, Revision)
+        .join(Revision, (Revision.assessment_id == Assessment.id)
+              & (Revision.number == Assessment.current_revision))
+        .where(Assessment.status == "submitted",
+               Assessment.department_id == current_user.department_id)
+        .order_by(Revision.submitted_at, Assessment.id)
+    ).all()
+    return [(a, r) for a, r in rows]
+
+
+def _signed_by_me() -> list[Assessment]:
+    return list(db.session.scalars(
+        select(Assessment).join(Signature, Signature.assessment_id == Assessment.id)
+        .where(Signature.user_id == current_user.id, Signature.role == Role.DEG_CHAIR.value)
+        .order_by(Signature.at.desc())
+    ).unique())
+
+
+@blueprint.get("/")
+@signed_in(Role.DEG_CHAIR)
+def queue():
+    queued = _queue()
+    outcomes = {a.id: screening_outcome(a) for a, _ in queued}
+    return render_template("scrutiny/queue.html", queued=queued, outcomes=outcomes,
+                           signed=_signed_by_me())
+
+
+def _for_chair(assessment_id: int) -> Assessment:
+    assessment = assessment_for_page(assessment_id)
+    if not is_chair_of(current_user, assessment) and not current_user.has_role(Role.ADMIN):
+        abort(403)
+    return assessment
+
+
+def content_fingerprint(assessment: Assessment) -> str:
+    """SHA-256 of what is being signed (answers and form version), shown before signing."""
+    revision = assessment.revision
+    return sha256_hex(canonical_json({"answers": revision.answers,
+                                      "template_version": revision.template_version}))
+
+
+@blueprint.get("/<int:assessment_id>")
+@signed_in(Role.DEG_CHAIR, Role.ADMIN, Role.WEB_TEAM)
+def review(assessment_id: int):
+    assessment = assessment_for_page(assessment_id)
+    revision = assessment.revision
+    definition = load_definition(revision.template_version)
+    outcome = screening_outcome(assessment)
+    comments = db.session.scalars(select(Comment).where(
+        Comment.assessment_id == assessment.id).order_by(Comment.id)).all()
+    return render_template(
+        "scrutiny/review.html", assessment=assessment, outcome=outcome,
+        definition=definition, answers=revision.answers,
+        steps=applicable_steps(definition, revision.answers, outcome),
+        comments=comments, form=BaseForm(), record=signed_record_of(assessment),
+        can_act=assessment.status == "submitted" and is_chair_of(current_user, assessment),
+        is_author=assessment.is_author(current_user),
+        fingerprint=content_fingerprint(assessment), notice=request.args.get("notice"),
+    )
+
+
+def _finish(outcome_messages, assessment: Assessment, endpoint: str):
+    db.session.commit()
+    notifications.deliver(outcome_messages, current_app.config)
+    return redirect(url_for(endpoint, assessment_id=assessment.id))
+
+
+@blueprint.post("/<int:assessment_id>/return")
+@signed_in(Role.DEG_CHAIR)
+def return_to_officer(assessment_id: int):
+    assessment = _for_chair(assessment_id)
+    form = BaseForm()
+    if not form.validate_on_submit():
+        abort(400)
+    question_comments = {
+        key.removeprefix(QUESTION_COMMENT): value
+        for key, value in request.form.items()
+        if key.startswith(QUESTION_COMMENT) and value.strip()
+    }
+    try:
+        outcome = apply(assessment, current_user, Action.RETURN, {
+            "comment": request.form.get("comment", ""),
+            "question_comments": question_comments,
+        })
+    except WorkflowError as error:
+        db.session.rollback()
+        return redirect(url_for("scrutiny.review", assessment_id=assessment.id,
+                                notice=error.message) + "#decision")
+    return _finish(outcome.notifications, assessment, "scrutiny.returned")
+
+
+@blueprint.get("/<int:assessment_id>/returned")
+@signed_in(Role.DEG_CHAIR)
+def returned(assessment_id: int):
+    return render_template("scrutiny/done.html", assessment=_for_chair(assessment_id),
+                           title="Assessment returned to its authors", record=None)
+
+
+@blueprint.route("/<int:assessment_id>/sign-off", methods=["GET", "POST"])
+@signed_in(Role.DEG_CHAIR)
+def sign_off(assessment_id: int):
+    assessment = _for_chair(assessment_id)
+    form = BaseForm()
+    notice = None
+    if assessment.is_author(current_user):
+        notice = ("You are an author of this assessment, so another DEG chair of the "
+                  "department must sign it off.")
+    elif form.validate_on_submit():
+        try:
+            outcome = apply(assessment, current_user, Action.SIGN_OFF)
+        except WorkflowError as error:
+            db.session.rollback()
+            notice = error.message
+        else:
+            return _finish(outcome.notifications, assessment, "scrutiny.signed")
+    return render_template("scrutiny/sign_off.html", assessment=assessment, form=form,
+                           notice=notice, fingerprint=content_fingerprint(assessment)), (
+        403 if notice and assessment.is_author(current_user) else 400 if notice else 200)
+
+
+@blueprint.get("/<int:assessment_id>/signed")
+@signed_in(Role.DEG_CHAIR)
+def signed(assessment_id: int):
+    assessment = _for_chair(assessment_id)
+    return render_template("scrutiny/done.html", assessment=assessment,
+                           title="Assessment signed off", record=signed_record_of(assessment))
