@@ -128,3 +128,36 @@ def user_for_token(token: str) -> User | None:
     if row is None or not row.user.active:
         return None
     return row.user
+
+
+def update_user(
+    user: User, roles: Iterable[Role | str], department: str | None, active: bool
+) -> None:
+    """Change a user's roles, department and whether they may sign in.
+
+    Nobody is ever deleted: a signature or audit event must keep pointing at its person,
+    so leavers are deactivated instead.
+    """
+    try:
+        role_set = {Role(role) for role in roles}
+    except ValueError as error:
+        raise AccountError("Unknown role.") from error
+    if not role_set:
+        raise AccountError("A user needs at least one role.")
+    dept = find_department(department) if department else None
+    if department and dept is None:
+        raise AccountError(f"No department is called {department!r}.")
+    if {Role.LEAD_OFFICER, Role.DEG_CHAIR} & role_set and dept is None:
+        raise AccountError("Lead officers and DEG chairs belong to a department.")
+    user.role_rows = [UserRole(role=role.value) for role in sorted(role_set)]
+    user.department = dept
+    user.active = active
+    db.session.flush()
+
+
+def all_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.name)))
+
+
+def all_departments() -> list[Department]:
+    return list(db.session.scalars(select(Department).order_by(Department.name)))
