@@ -1,10 +1,14 @@
-"""Demo data for trying EHRIA locally: departments, one user per role, example assessments."""
+"""Demo data for trying EHRIA locally: departments, one user per role, and example
+assessments in every state of the workflow (draft, submitted, returned, signed off,
+published)."""
 
 from __future__ import annotations
 
 from ehria.accounts import create_department, create_user, find_department, find_user
 from ehria.assessments import create_assessment
 from ehria.examples import load_examples
+from ehria.models import Assessment, User
+from ehria.workflow import Action, apply
 
 # Development only: `demo-data` refuses to run in production.
 DEMO_PASSWORD = "demo-password"  # noqa: S105
@@ -38,7 +42,38 @@ def load_demo_data() -> bool:
         email: create_user(email, name, DEMO_PASSWORD, roles, department)
         for email, name, roles, department in DEMO_USERS
     }
-    officer = users[DEMO_USERS[0][0]]
-    for example in load_examples().values():
-        create_assessment(officer, example["answers"])
+    officer, chair, web = (users[f"{who}@example.gov.uk"] for who in ("officer", "chair", "web"))
+    examples = load_examples()
+    plan = examples["01-departmental-plan-no-report"]["answers"]
+    breaks = examples["02-short-breaks-full-report"]["answers"]
+
+    def start(answers: dict, name: str | None = None) -> Assessment:
+        if name:
+            answers = {**answers, "key_details": {**answers["key_details"], "policy_name": name}}
+        return create_assessment(officer, answers)
+
+    def act(assessment: Assessment, user: User, action: Action, body: dict | None = None):
+        apply(assessment, user, action, body or {})
+
+    published = start(breaks)
+    act(published, officer, Action.SUBMIT, {"declaration": True})
+    act(published, chair, Action.SIGN_OFF)
+    act(published, web, Action.PUBLISH, {"url": "https://www.example.gov.uk/ehria/short-breaks"})
+
+    signed = start(plan)
+    act(signed, officer, Action.SUBMIT, {"declaration": True})
+    act(signed, chair, Action.SIGN_OFF)
+
+    returned = start(breaks, "Short breaks transport policy 2026")
+    act(returned, officer, Action.SUBMIT, {"declaration": True})
+    act(returned, chair, Action.RETURN, {
+        "comment": "Please explain how rural families were consulted.",
+        "question_comments": {
+            "screening.consultation_plan": "When will the rural focus groups report?"},
+    })
+
+    submitted = start(plan, "Children and Family Service Workforce Strategy 2026")
+    act(submitted, officer, Action.SUBMIT, {"declaration": True})
+
+    start(examples["03-inconsistent-screening"]["answers"])  # a draft with problems
     return True
