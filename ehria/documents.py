@@ -1,0 +1,472 @@
+"""The assessment as PDF documents: the full one, and the depersonalised one for publication.
+
+Both are made by WeasyPrint from the Jinja templates in `templates/pdf/`, laid out as the
+council's form is, with every heading, question and label read from the form definition
+the revision was written on. The depersonalised one prints the answers and signatures
+that `ehria.redaction` produces, the same ones the redactions preview lists.
+
+Rendering fetches nothing but the application's own files under `static/pdf/` (the
+stylesheet) and `data:` URLs: answers are always escaped text, and `LockedURLFetcher`
+refuses every other URL, so an answer can never make the renderer read a file or reach
+the network. Fonts come from the system's fontconfig (DejaVu), which is no URL fetch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+import pydyf
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sqlalchemy import select
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from ehria import STATIC_FOLDER, TEMPLATE_FOLDER
+from ehria.answers import get_path, is_answered
+from ehria.extensions import db
+from ehria.form_definition import (
+    CHOICE_TYPES,
+    CURRENT_VERSION,
+    Choice,
+    Column,
+    Field,
+    FormDefinition,
+    Question,
+    Row,
+    Section,
+    Step,
+    load_definition,
+)
+from ehria.models import Assessment, Signature, SignedRecord, User
+from ehria.redaction import Redacted, redact
+from ehria.roles import ROLE_LABELS, Role
+from ehria.screening import ScreeningOutcome, screen, screening_skipped, step_applies
+
+PDF_STATIC_FOLDER = STATIC_FOLDER / "pdf"
+PDF_TEMPLATE_FOLDER = TEMPLATE_FOLDER / "pdf"
+PDF_VARIANT = "pdf/ua-1"  # tagged, with title and language (design/STACK-NOTES.md)
+
+# Section 4 of the council's form (seed 003, "Section 4: Sign off and scrutiny"). The form
+# definition has no sign-off block yet, so its wording lives here until it does; the
+# sentence sending the form to the web team by e-mail is left out: the workflow does that.
+SIGN_OFF_WORDING: Mapping[str, Any] = {
+    "title": "Section 4: Sign off and scrutiny",
+    "intro": (
+        "Upon completion, the Lead Officer completing this assessment is required to sign "
+        "the document in the section below.",
+        "It is required that this Equality and Human Rights Impact Assessment (EHRIA) is "
+        "scrutinised by your Departmental Equalities Group and signed off by the Chair of "
+        "the Group.",
+        "Once scrutiny and sign off has taken place, a depersonalised version of this EHRIA "
+        "should be published on Leicestershire County Council's website.",
+    ),
+    "heading": "A: Sign Off and Scrutiny",
+    "elements": "Confirm, as appropriate, which elements of the EHRIA have been completed "
+    "and are required for sign off and scrutiny.",
+    "screening": "Equality and Human Rights Assessment Screening",
+    "report": "Equality and Human Rights Assessment Report",
+    "signatures": (
+        (Role.LEAD_OFFICER.value, "1st Authorised Signature (EHRIA Lead Officer)"),
+        (Role.DEG_CHAIR.value, "2nd Authorised Signature (DEG Chair)"),
+    ),
+    "date": "Date",
+}
+
+
+class RefusedURL(ValueError):
+    """The renderer asked for something other than our own static/pdf files."""
+
+
+class LockedURLFetcher(URLFetcher):
+    """Serves files under `static/pdf/` and `data:` URLs; refuses everything else.
+
+    WeasyPrint's own `allowed_protocols={'file', ...}` would still read any local file,
+    so file URLs are resolved here (symbolic links and `..` included) and must land inside
+    the folder. No HTTP, no redirects.
+    """
+
+    def __init__(self, root: Path = PDF_STATIC_FOLDER) -> None:
+        super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False, timeout=1)
+        self.root = root.resolve()
+
+    def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            path = self.local_path(url)
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(
+                url, body=path.read_bytes(), headers={"Content-Type": content_type}
+            )
+        raise RefusedURL(f"Only the application's own files may be fetched, not {url!r}")
+
+    def local_path(self, url: str) -> Path:
+        """The file a `file:` URL names, if it is one of ours; RefusedURL otherwise."""
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "localhost"):
+            raise RefusedURL(f"Not a local file: {url!r}")
+        path = Path(url2pathname(unquote(parts.path))).resolve()
+        if not path.is_relative_to(self.root) or not path.is_file():
+            raise RefusedURL(f"Not one of the application's PDF files: {url!r}")
+        return path
+
+
+@dataclass(frozen=True)
+class DocumentSource:
+    """What a document is made from: one revision's answers and what is known about it.
+
+    `signatures` are `{role, name, at, job_title}` mappings (role `lead_officer` or
+    `deg_chair`); `known_names` are the people the system knows, looked for in free text
+    by the depersonalised version; `extra_phrases` are further phrases to redact.
+    """
+
+    reference: str
+    revision: int
+    answers: Mapping[str, Any]
+    template_version: str = CURRENT_VERSION
+    signatures: Sequence[Mapping[str, Any]] = ()
+    known_names: Sequence[str] = ()
+    extra_phrases: Sequence[str] = ()
+
+    @property
+    def definition(self) -> FormDefinition:
+        return load_definition(self.template_version)
+
+
+@dataclass(frozen=True)
+class SignedDocuments:
+    """Both PDFs of a signed-off revision, each with the SHA-256 of its own bytes."""
+
+    full_pdf: bytes
+    full_pdf_sha256: str
+    published_pdf: bytes
+    published_pdf_sha256: str
+
+
+def render_pdf(
+    source: DocumentSource,
+    *,
+    depersonalised: bool = False,
+    signed: bool = False,
+    sha256: str | None = None,
+    url_fetcher: URLFetcher | None = None,
+) -> bytes:
+    """The assessment as a tagged A4 PDF; DRAFT on every page unless `signed`."""
+    html = render_html(source, depersonalised=depersonalised, signed=signed, sha256=sha256)
+    document = HTML(
+        string=html,
+        base_url=PDF_STATIC_FOLDER.as_uri() + "/",
+        url_fetcher=url_fetcher or LockedURLFetcher(),
+    )
+    return document.write_pdf(pdf_variant=PDF_VARIANT, finisher=scope_table_headers)
+
+
+def render_documents_for_signing(source: DocumentSource, sha256: str) -> SignedDocuments:
+    """Render both PDFs of a revision being signed off, to be stored with its record.
+
+    `sha256` is the hash of the signed record (ehria.signed_records), printed on both.
+    """
+    full = render_pdf(source, signed=True, sha256=sha256)
+    published = render_pdf(source, depersonalised=True, signed=True, sha256=sha256)
+    return SignedDocuments(full, sha256_of(full), published, sha256_of(published))
+
+
+def scope_table_headers(document: object, pdf: pydyf.PDF) -> None:
+    """Give every tagged TH a /Scope, which WeasyPrint 70 leaves out even with `scope=`.
+
+    Headers in a THead read down their column; those in a body read along their row.
+    """
+    for element in pdf.objects:
+        if isinstance(element, pydyf.Dictionary) and element.get("S") == "/TH":
+            row = _referenced(pdf, element.get("P"))
+            group = _referenced(pdf, row.get("P")) if row is not None else None
+            in_head = group is not None and group.get("S") == "/THead"
+            element["A"]["Scope"] = "/Column" if in_head else "/Row"
+
+
+def _referenced(pdf: pydyf.PDF, reference: object) -> pydyf.Dictionary | None:
+    if not isinstance(reference, bytes):
+        return None
+    found = pdf.objects[int(reference.split()[0])]
+    return found if isinstance(found, pydyf.Dictionary) else None
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def redactions_for(source: DocumentSource) -> list[dict[str, str]]:
+    """What the depersonalised PDF removes, each with the form's label for where it was.
+
+    Made by `depersonalise`, as the depersonalised PDF is, so preview and PDF agree.
+    """
+    redacted = depersonalise(source)
+    definition = source.definition
+    return [
+        {**item.to_dict(), "label": _redaction_label(definition, item.path)}
+        for item in redacted.redactions
+    ]
+
+
+def depersonalise(source: DocumentSource) -> Redacted:
+    """The one redaction of a source that both the preview and the published PDF use."""
+    return redact(
+        source.answers,
+        known_names=source.known_names,
+        extra_phrases=source.extra_phrases,
+        signatures=source.signatures,
+    )
+
+
+def _redaction_label(definition: FormDefinition, path: str) -> str:
+    parts = path.split(".")
+    if parts[0] == "signatures" and len(parts) == 3:
+        wording = dict(SIGN_OFF_WORDING["signatures"])
+        return wording.get(parts[1], parts[1])
+    return definition.label_for(path)
+
+
+def render_html(
+    source: DocumentSource,
+    *,
+    depersonalised: bool = False,
+    signed: bool = False,
+    sha256: str | None = None,
+) -> str:
+    """The HTML WeasyPrint lays out; also handy to look at in a browser while styling."""
+    return _environment().get_template("assessment.html").render(
+        document_context(source, depersonalised=depersonalised, signed=signed, sha256=sha256)
+    )
+
+
+# -- from the database ----------------------------------------------------------------------
+
+
+def source_for(
+    assessment: Assessment, signatures: Sequence[Signature] | None = None
+) -> DocumentSource:
+    """The current revision of `assessment` as a DocumentSource.
+
+    `signatures` defaults to those stored for the revision; the workflow passes its own
+    at sign-off, before they are flushed.
+    """
+    revision = assessment.revision
+    if signatures is None:
+        signatures = db.session.scalars(
+            select(Signature)
+            .where(Signature.assessment_id == assessment.id, Signature.revision == revision.number)
+            .order_by(Signature.at)
+        ).all()
+    return DocumentSource(
+        reference=assessment.reference or f"EHRIA-{assessment.id}",
+        revision=revision.number,
+        answers=revision.answers,
+        template_version=revision.template_version,
+        signatures=[signature_dict(s) for s in signatures],
+        known_names=db.session.scalars(select(User.name)).all(),
+    )
+
+
+def signature_dict(signature: Signature) -> dict[str, Any]:
+    return {
+        "role": signature.role,
+        "name": signature.name,
+        "job_title": signature.job_title,
+        "at": signature.at,
+    }
+
+
+def signed_record_for(assessment: Assessment) -> SignedRecord | None:
+    """The frozen record of the current revision, once it has been signed off."""
+    return db.session.scalar(
+        select(SignedRecord).where(
+            SignedRecord.assessment_id == assessment.id,
+            SignedRecord.revision == assessment.current_revision,
+        )
+    )
+
+
+# -- what the template is given ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Block:
+    """A run of a question's fields printed one way: a choice grid, a text, a table."""
+
+    kind: str  # "grid" | "text" | "keyed_table" | "comment_table" | "rows"
+    fields: tuple[Field, ...]
+    choices: tuple[Choice, ...] = ()
+
+
+@dataclass(frozen=True)
+class PrintedStep:
+    step: Step
+    heading: str | None  # None when the previous step had the same heading
+
+
+@dataclass(frozen=True)
+class PrintedSection:
+    section: Section
+    steps: list[PrintedStep] = field(default_factory=list)
+
+
+def document_context(
+    source: DocumentSource, *, depersonalised: bool, signed: bool, sha256: str | None
+) -> dict[str, Any]:
+    definition = source.definition
+    outcome = screen(source.answers, definition)
+    answers: Mapping[str, Any] = source.answers
+    signatures: Sequence[Mapping[str, Any]] = source.signatures
+    if depersonalised:
+        redacted = depersonalise(source)
+        answers, signatures = redacted.answers, redacted.signatures
+    policy_name = str(get_path(source.answers, "key_details.policy_name") or "").strip()
+    return {
+        "definition": definition,
+        "title": policy_name or definition.title,
+        "reference": source.reference,
+        "revision": source.revision,
+        "draft": not signed,
+        "sha256": sha256 if signed else None,
+        "depersonalised": depersonalised,
+        "answers": answers,
+        "outcome": outcome,
+        "sections": printed_sections(definition, source.answers, outcome),
+        "sign_off": sign_off_context(source.answers, outcome, signatures),
+        "wording": SIGN_OFF_WORDING,
+    }
+
+
+def printed_sections(
+    definition: FormDefinition, answers: Mapping[str, Any], outcome: ScreeningOutcome
+) -> list[PrintedSection]:
+    """The sections and steps that apply (Section 3 only when a report is required)."""
+    printed = []
+    for section in definition.sections:
+        steps = [s for s in section.steps if step_applies(s, answers, outcome.report_required)]
+        if not steps:
+            continue
+        entry = PrintedSection(section)
+        previous_heading = None
+        for step in steps:
+            heading = step.heading if step.heading != previous_heading else None
+            entry.steps.append(PrintedStep(step, heading))
+            previous_heading = step.heading
+        printed.append(entry)
+    return printed
+
+
+def question_blocks(question: Question) -> list[Block]:
+    """A question's fields in order, neighbouring choice fields of one kind as one grid."""
+    blocks: list[Block] = []
+    for f in question.fields:
+        if f.type in CHOICE_TYPES:
+            last = blocks[-1] if blocks else None
+            if last and last.kind == "grid" and last.choices == f.choices:
+                blocks[-1] = Block("grid", (*last.fields, f), f.choices)
+            else:
+                blocks.append(Block("grid", (f,), f.choices))
+        elif f.type in ("characteristic_table", "article_table"):
+            blocks.append(Block("keyed_table", (f,)))
+        elif f.type == "comment_table":
+            blocks.append(Block("comment_table", (f,)))
+        elif f.is_list:
+            blocks.append(Block("rows", (f,)))
+        else:
+            blocks.append(Block("text", (f,)))
+    return blocks
+
+
+def row_groups(table: Field) -> list[tuple[str | None, list[Row]]]:
+    """The rows of a keyed table in order, grouped under their titles (Q11 Parts 1, 2)."""
+    groups: list[tuple[str | None, list[Row]]] = []
+    for row in table.rows:
+        if not groups or groups[-1][0] != row.group:
+            groups.append((row.group, []))
+        groups[-1][1].append(row)
+    return groups
+
+
+def sign_off_context(
+    answers: Mapping[str, Any],
+    outcome: ScreeningOutcome,
+    signatures: Sequence[Mapping[str, Any]],
+) -> dict[str, Any]:
+    """Section 4: the elements completed (derived) and one line per authorised signature."""
+    by_role = {str(s.get("role")): s for s in signatures}
+    return {
+        "screening_completed": not screening_skipped(answers),
+        "report_completed": outcome.report_required,
+        "signatures": [
+            {"role": role, "label": label, "signature": by_role.get(role)}
+            for role, label in SIGN_OFF_WORDING["signatures"]
+        ],
+    }
+
+
+def role_words(role: str) -> str:
+    """ "the lead officer", "the DEG chair": how a depersonalised signature names its signer."""
+    try:
+        label = ROLE_LABELS[Role(role)]
+    except ValueError:
+        label = role.replace("_", " ")
+    return "the " + (label if label.isupper() or label.startswith("DEG") else label.lower())
+
+
+def format_date(value: object) -> str:
+    """A date as the council writes it, "2 February 2026"; other text as it is."""
+    if isinstance(value, str):
+        try:
+            value = (
+                date.fromisoformat(value)
+                if len(value) == 10
+                else datetime.fromisoformat(value.replace("Z", "+00:00"))
+            )
+        except ValueError:
+            return value
+    if isinstance(value, datetime | date):
+        return f"{value.day} {value:%B %Y}"
+    return "" if value is None else str(value)
+
+
+def _answer_text(f: Field | Column, value: object) -> str:
+    """How one answer prints: choice labels for choices, dates in words, text as typed."""
+    if not is_answered(value):
+        return ""
+    if f.choices:
+        return f.choice_label(value) or str(value)
+    if f.type == "date":
+        return format_date(value)
+    return str(value)
+
+
+@cache
+def _environment() -> Environment:
+    """Autoescaped always: answers are text, never markup."""
+    environment = Environment(
+        loader=FileSystemLoader(str(PDF_TEMPLATE_FOLDER)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.globals.update(
+        get_path=get_path,
+        is_answered=is_answered,
+        answer_text=_answer_text,
+        question_blocks=question_blocks,
+        row_groups=row_groups,
+        role_words=role_words,
+    )
+    environment.filters["date"] = format_date
+    return environment
