@@ -356,3 +356,23 @@ def test_an_author_saving_with_a_version_read_before_submission_is_refused(apis)
     assert response.status_code in (409, 412)
     assert ok(officer.get(f"/assessments/{created['id']}"))["answers"]["key_details"][
         "section"] != "Late"
+
+
+def test_sign_off_stores_both_pdfs_with_their_hashes_and_serves_them_from_storage(apis):
+    import hashlib
+
+    officer, chair = apis["officer"], apis["chair"]
+    number = create(officer)["id"]
+    submit(officer, number)
+    sign_off(chair, number)
+
+    record = db.session.scalar(select(SignedRecord))
+    assert record.full_pdf.startswith(b"%PDF") and record.published_pdf.startswith(b"%PDF")
+    assert hashlib.sha256(record.full_pdf).hexdigest() == record.full_pdf_sha256
+    assert hashlib.sha256(record.published_pdf).hexdigest() == record.published_pdf_sha256
+    served = officer.get(f"/assessments/{number}.pdf")
+    assert served.data == record.full_pdf
+    assert served.headers["ETag"] == f'"{record.full_pdf_sha256}"'
+    again = officer.client.get(f"/api/v1/assessments/{number}.pdf", headers={
+        **officer.headers, "If-None-Match": served.headers["ETag"]})
+    assert again.status_code == 304
