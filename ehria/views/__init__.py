@@ -4,7 +4,17 @@ from flask import Flask
 
 
 def register_views(app: Flask) -> None:
-    from ehria.views import admin, auth, home, infrastructure, officer, scrutiny, template_helpers
+    from ehria.views import (
+        admin,
+        auth,
+        downloads,
+        home,
+        infrastructure,
+        officer,
+        publication,
+        scrutiny,
+        template_helpers,
+    )
 
     app.register_blueprint(admin.blueprint)
     app.register_blueprint(auth.blueprint)
@@ -12,6 +22,9 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(infrastructure.blueprint)
     app.register_blueprint(officer.blueprint)
     app.register_blueprint(scrutiny.blueprint)
+    app.register_blueprint(downloads.blueprint)
+    app.register_blueprint(publication.blueprint)
+    app.register_blueprint(publication.public_blueprint)
     template_helpers.register(app)
     # Flask's own static route is public by nature.
     app.view_functions["static"].access = "public"

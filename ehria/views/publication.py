@@ -1,0 +1,138 @@
+"""The web team's pages: what is ready to publish, what is published, the register's CSV
+and ZIP, and "Mark as published"; plus the optional public register."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from govuk_frontend_wtf.wtforms_widgets import GovTextInput
+from wtforms import URLField
+from wtforms.validators import Length, Optional
+
+from ehria import notifications
+from ehria.accounts import department_names
+from ehria.document_responses import document_response
+from ehria.documents import redactions_for, source_for
+from ehria.extensions import db
+from ehria.models import Assessment
+from ehria.permissions import public, signed_in
+from ehria.publication_register import (
+    published_for_public,
+    published_zip,
+    register_csv,
+    register_rows,
+)
+from ehria.roles import Role
+from ehria.views.pages import assessment_for_page, error_list
+from ehria.workflow import Action, WorkflowError, apply
+from forms.base import BaseForm
+
+blueprint = Blueprint("publication", __name__, url_prefix="/publication")
+public_blueprint = Blueprint("register", __name__, url_prefix="/register")
+
+
+class PublishForm(BaseForm):
+    url = URLField("Web address where it is published", widget=GovTextInput(), validators=[
+        Optional(), Length(max=2000, message="Web address must be 2,000 characters or fewer")])
+
+
+def _filters() -> tuple[str | None, int | None]:
+    department = request.args.get("department") or None
+    year = request.args.get("year", type=int)
+    return department, year
+
+
+@blueprint.get("/")
+@signed_in(Role.WEB_TEAM)
+def index():
+    department, year = _filters()
+    this_year = date.today().year
+    return render_template(
+        "publication/index.html",
+        ready=register_rows("signed_off", department, year),
+        published=register_rows("published", department, year),
+        departments=department_names(), years=list(range(this_year, this_year - 6, -1)),
+        department=department, year=year,
+    )
+
+
+@blueprint.route("/<int:assessment_id>", methods=["GET", "POST"])
+@signed_in(Role.WEB_TEAM)
+def prepare(assessment_id: int):
+    """Preview what is redacted, download, and mark as published."""
+    assessment = assessment_for_page(assessment_id)
+    form = PublishForm()
+    notice = None
+    if form.validate_on_submit():
+        try:
+            outcome = apply(assessment, current_user, Action.PUBLISH,
+                            {"url": form.url.data or None})
+        except WorkflowError as error:
+            db.session.rollback()
+            notice = error.message
+            for message in (error.details.get("fields") or {}).get("url", []):
+                form.url.errors = [*form.url.errors, message]
+        else:
+            db.session.commit()
+            notifications.deliver(outcome.notifications, current_app.config)
+            return redirect(url_for("publication.index"))
+    return render_template(
+        "publication/prepare.html", assessment=assessment, form=form, notice=notice,
+        errors=error_list(form), redactions=redactions_for(source_for(assessment)),
+    ), 400 if (form.errors or notice) else 200
+
+
+@blueprint.get("/register.csv")
+@signed_in(Role.WEB_TEAM)
+def register():
+    department, year = _filters()
+    body = register_csv(register_rows("published", department, year))
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": 'attachment; filename="ehria-published-register.csv"'})
+
+
+@blueprint.get("/published.zip")
+@signed_in(Role.WEB_TEAM)
+def published_pdfs():
+    """The depersonalised PDFs of everything signed off in a period and published."""
+    try:
+        start = date.fromisoformat(request.args["from"]) if request.args.get("from") else None
+        end = date.fromisoformat(request.args["to"]) if request.args.get("to") else None
+    except ValueError:
+        abort(400)
+    rows = register_rows("published", signed_from=start, signed_to=end)
+    return Response(published_zip(rows), mimetype="application/zip", headers={
+        "Content-Disposition": 'attachment; filename="ehria-published.zip"'})
+
+
+def _public_register_on() -> None:
+    if not current_app.config.get("PUBLIC_REGISTER"):
+        abort(404)
+
+
+@public_blueprint.get("/")
+@public
+def public_register():
+    _public_register_on()
+    return render_template("publication/public_register.html", rows=published_for_public())
+
+
+@public_blueprint.get("/<int:assessment_id>.pdf")
+@public
+def public_pdf(assessment_id: int):
+    _public_register_on()
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None or (not assessment.published_url and assessment.status != "published"):
+        abort(404)
+    return document_response(assessment, depersonalised=True)
