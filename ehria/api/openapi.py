@@ -87,6 +87,48 @@ def build_spec() -> dict:
             "responses": _responses(200, "Assessment", 400, 403, 404, 409, 412, 422, 428),
         },
     })
+    for action, summary, fields in (
+        ("submit", "Submit with the first signature (authors); 422 lists missing and problems",
+         {"declaration": {"type": "boolean"}, "comment": {"type": "string"}}),
+        ("return", "Return to the authors with comments (the department's DEG chair)",
+         {"comment": {"type": "string"},
+          "question_comments": {"type": "object", "additionalProperties": {"type": "string"}}}),
+        ("sign-off", "Sign off and freeze the revision (a DEG chair who is not an author)", {}),
+        ("publish", "Mark as published (web team)", {"url": {"type": "string"}}),
+        ("review", "Start a new draft revision from the published one (authors)", {}),
+        ("authors", "Add a co-author by e-mail (authors)", {"email": {"type": "string"}}),
+    ):
+        spec.path(f"/assessments/{{assessment_id}}/{action}", operations={"post": {
+            "summary": summary, "parameters": [assessment_id],
+            "requestBody": {"content": {"application/json": {"schema": {
+                "type": "object", "properties": fields}}}},
+            "responses": _responses(200, "Assessment", 400, 403, 404, 409, 422),
+        }})
+    spec.path("/assessments/{assessment_id}/history", operations={"get": {
+        "summary": "Audit events, oldest first", "parameters": [assessment_id],
+        "responses": _responses(200, {"type": "array", "items": {"type": "object"}}, 404)}})
+    pdf = {"200": {"description": "A PDF", "content": {"application/pdf": {
+        "schema": {"type": "string", "format": "binary"}}}}}
+    for path, summary in (
+        ("/assessments/{assessment_id}.pdf", "The full PDF of the current revision"),
+        ("/assessments/{assessment_id}/published.pdf", "The depersonalised PDF"),
+    ):
+        spec.path(path, operations={"get": {
+            "summary": summary, "parameters": [assessment_id],
+            "responses": {**pdf, **{k: v for k, v in _responses(200, None, 403, 404).items()
+                                    if k != "200"}}}})
+    spec.path("/assessments/{assessment_id}/redactions", operations={
+        "get": {"summary": "What the depersonalised version removes",
+                "parameters": [assessment_id],
+                "responses": _responses(200, {"type": "array", "items": {"type": "object"}},
+                                        403, 404)},
+        "post": {"summary": "Add a phrase to redact (authors, DEG chair; before sign-off)",
+                 "parameters": [assessment_id],
+                 "requestBody": {"content": {"application/json": {"schema": {
+                     "type": "object", "properties": {"phrase": {"type": "string"}}}}}},
+                 "responses": _responses(201, {"type": "array", "items": {"type": "object"}},
+                                         403, 404, 409, 422)},
+    })
     document = spec.to_dict()
     document["security"] = [{"bearer": []}]
     return document

@@ -317,3 +317,15 @@ def test_the_openapi_document_describes_the_assessment_paths(client):
         document["paths"]
     )
     assert "Assessment" in document["components"]["schemas"]
+
+
+def test_the_openapi_document_describes_every_api_route(app, client):
+    import re
+
+    documented = set(client.get("/api/v1/openapi.json").get_json()["paths"])
+    routes = {
+        re.sub(r"<(?:int:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1/") and not rule.rule.endswith("openapi.json")
+    }
+    assert routes - documented == set()
