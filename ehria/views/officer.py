@@ -3,10 +3,13 @@ check answers, submit. Views stay thin: forms parse, domain modules decide."""
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ehria.accounts import department_names
+from ehria.answers import changed_paths, deep_merge, get_path, is_answered
 from ehria.assessments import (
     InvalidAnswers,
     NotEditable,
@@ -17,10 +20,11 @@ from ehria.assessments import (
     version_tag,
 )
 from ehria.extensions import db
-from ehria.form_definition import load_definition
+from ehria.form_definition import FormDefinition, load_definition
 from ehria.models import Assessment, Comment
 from ehria.permissions import signed_in
 from ehria.progress import applicable_steps, next_step, previous_step, tasks
+from ehria.revision_diff import describe
 from ehria.roles import Role
 from ehria.views.pages import assessment_for_page, error_list
 from ehria.workflow import Action, NotReady, WorkflowError, apply
@@ -90,13 +94,52 @@ def task_list(assessment_id: int):
     )
 
 
-def _step_response(assessment, form, step_key, status=200, notice=None):
+def _answered_only(value):
+    """A patch without its unanswered parts, so merging it keeps what is stored there."""
+    if isinstance(value, dict):
+        kept = {key: _answered_only(part) for key, part in value.items()}
+        return {key: part for key, part in kept.items() if part is not None} or None
+    return value
+
+
+def _shown_value(definition: FormDefinition, path: str, value) -> str:
+    """A stored answer in words: a choice by its label, text as it is."""
+    resolved = definition.resolve(path)
+    if resolved is not None and isinstance(value, str):
+        found, rest = resolved
+        column = (found.column(rest[1]) if len(rest) == 2 and found.columns
+                  and rest[1] in {c.key for c in found.columns} else None)
+        label = column.choice_label(value) if column else (
+            found.choice_label(value) if not rest else None)
+        if label:
+            return label
+    return describe(value)
+
+
+def _merge_after_conflict(assessment: Assessment, patch: dict):
+    """The answers to show after a save refused as stale, and those that clash.
+
+    Nothing is lost: every box this officer filled keeps what they sent, every box they left
+    blank shows what was saved meanwhile, and where both answered differently the saved
+    answer is listed beside theirs, so they can choose before saving again.
+    """
+    latest = assessment.revision.answers
+    definition = load_definition(assessment.revision.template_version)
+    merged = deep_merge(latest, _answered_only(patch) or {})
+    clashes = [
+        (definition.label_for(path), _shown_value(definition, path, get_path(latest, path)))
+        for path in changed_paths(latest, merged) if is_answered(get_path(latest, path))
+    ]
+    return merged, clashes
+
+
+def _step_response(assessment, form, step_key, status=200, notice=None, clashes=()):
     revision = assessment.revision
     definition = load_definition(revision.template_version)
     outcome = screening_outcome(assessment)
     return render_template(
         "officer/step.html", assessment=assessment, form=form, step=form.step,
-        definition=definition, errors=error_list(form), notice=notice,
+        definition=definition, errors=error_list(form), notice=notice, clashes=clashes,
         section=definition.section(form.step.section_key),
         back=previous_step(definition, revision.answers, outcome, step_key),
         comments=_comments_by_path(assessment),
@@ -142,10 +185,16 @@ def step(assessment_id: int, step_key: str):
     except StaleVersion as error:
         db.session.rollback()
         db.session.refresh(assessment)
+        merged, clashes = _merge_after_conflict(assessment, patch)
+        form = step_form_class(revision.template_version, step_key)(formdata=None)
+        if "department" in form:
+            form.department.choices = same_value_choices(department_names())
+        form.load_answers(merged)
         form.version.data = version_tag(assessment)  # saving again now is a knowing choice
-        return _step_response(assessment, form, step_key, 409, notice=error.message + (
-            " Your answers on this page are shown below and have not been saved yet: "
-            "check them against the latest version, then save again."))
+        return _step_response(assessment, form, step_key, 409, clashes=clashes, notice=(
+            error.message + " Your answers on this page are shown below and have not been "
+            "saved yet; boxes you left blank show what was saved meanwhile. Check them, "
+            "then save again."))
     except NotEditable:
         db.session.rollback()
         return redirect(url_for("officer.task_list", assessment_id=assessment.id))
@@ -198,8 +247,13 @@ def autosave(assessment_id: int, step_key: str):
         db.session.rollback()
         return {"saved": False, "message": error.message}, 409
     db.session.commit()
-    saved_at = assessment.updated_at.strftime("%H:%M:%S")
-    return {"saved": True, "version": version_tag(assessment), "saved_at": saved_at}
+    updated_at = assessment.updated_at
+    if updated_at.tzinfo is None:  # SQLite gives stored UTC times back without their zone
+        updated_at = updated_at.replace(tzinfo=UTC)
+    # "saved_at" is UTC; the page shows "saved_at_utc" in the officer's own time.
+    return {"saved": True, "version": version_tag(assessment),
+            "saved_at": updated_at.strftime("%H:%M:%S"),
+            "saved_at_utc": updated_at.isoformat()}
 
 
 @blueprint.get("/<int:assessment_id>/screening-result")
