@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ehria.answers import get_path, is_answered
 from ehria.form_definition import FormDefinition, Step
-from ehria.screening import ScreeningOutcome, step_applies
+from ehria.screening import CONSULTATION_QUESTIONS, ScreeningOutcome, step_applies
 
 NOT_STARTED = "Not started"
 IN_PROGRESS = "In progress"
@@ -98,3 +98,23 @@ def previous_step(
     if current in keys and keys.index(current) > 0:
         return keys[keys.index(current) - 1]
     return None
+
+
+# Parts of a page shown only after a "No" among other answers on the same page: Q8 asks
+# why there was no consultation, and the Q9 note says monitoring must be set up.
+MONITORING_QUESTIONS = ("screening.monitor_impact", "screening.open_feedback")
+QUESTION_REVEALED_BY_NO = {"screening.consultation_plan": CONSULTATION_QUESTIONS}
+NOTE_REVEALED_BY_NO = {"screening.monitor_impact": MONITORING_QUESTIONS}
+
+
+def reveal_triggers(step: Step) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """For a step: which questions, and which questions' notes, a "No" reveals, keyed by
+    the question's first field path, each with the form names of the fields that do it."""
+
+    def names(paths: tuple[str, ...]) -> list[str]:
+        return [path.split(".", 1)[1] for path in paths]
+
+    firsts = {question.fields[0].path for question in step.questions}
+    questions = {p: names(t) for p, t in QUESTION_REVEALED_BY_NO.items() if p in firsts}
+    notes = {p: names(t) for p, t in NOTE_REVEALED_BY_NO.items() if p in firsts}
+    return questions, notes

@@ -23,7 +23,13 @@ from ehria.extensions import db
 from ehria.form_definition import FormDefinition, load_definition
 from ehria.models import Assessment, Comment
 from ehria.permissions import signed_in
-from ehria.progress import applicable_steps, next_step, previous_step, tasks
+from ehria.progress import (
+    applicable_steps,
+    next_step,
+    previous_step,
+    reveal_triggers,
+    tasks,
+)
 from ehria.revision_diff import describe
 from ehria.roles import Role
 from ehria.views.pages import assessment_for_page, error_list
@@ -137,8 +143,10 @@ def _step_response(assessment, form, step_key, status=200, notice=None, clashes=
     revision = assessment.revision
     definition = load_definition(revision.template_version)
     outcome = screening_outcome(assessment)
+    reveals = reveal_triggers(form.step)
     return render_template(
         "officer/step.html", assessment=assessment, form=form, step=form.step,
+        reveal_questions=reveals[0], reveal_notes=reveals[1],
         definition=definition, errors=error_list(form), notice=notice, clashes=clashes,
         section=definition.section(form.step.section_key),
         back=previous_step(definition, revision.answers, outcome, step_key),
