@@ -48,7 +48,8 @@ def test_starting_an_assessment_opens_its_task_list(signed_in):
 
 
 def test_starting_without_a_name_names_the_field(signed_in):
-    response = signed_in.post("/assessments/new", data={"department": "Children and Family Services"})
+    response = signed_in.post("/assessments/new",
+                              data={"department": "Children and Family Services"})
     assert response.status_code == 400
     assert "Enter the name of the policy being assessed" in response.get_data(as_text=True)
 
