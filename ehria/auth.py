@@ -14,6 +14,7 @@ def init_auth(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Sign in to continue."
+    login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     WTFormsHelpers(app)
     app.config.setdefault("COUNCIL_NAME", "Leicestershire County Council")

@@ -52,7 +52,7 @@ def departments():
             form.name.errors = [*form.name.errors, str(error)]
         else:
             db.session.commit()
-            flash(f"Department {form.name.data.strip()} added.")
+            flash(f"Department {form.name.data.strip()} added.", "success")
             return redirect(url_for("admin.departments"))
     return render_template("admin/departments.html", form=form, errors=error_list(form),
                            departments=all_departments()), 400 if form.errors else 200
@@ -78,7 +78,7 @@ def new_user():
             form.email.errors = [*form.email.errors, str(error)]
         else:
             db.session.commit()
-            flash(f"Account created for {user.email}.")
+            flash(f"Account created for {user.email}.", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, errors=error_list(form),
                            user=None), 400 if form.errors else 200
@@ -105,7 +105,7 @@ def edit_user(user_id: int):
                 form.roles.errors = [*form.roles.errors, str(error)]
             else:
                 db.session.commit()
-                flash(f"Account of {user.email} updated.")
+                flash(f"Account of {user.email} updated.", "success")
                 return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, errors=error_list(form),
                            user=user), 400 if form.errors else 200

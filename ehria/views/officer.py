@@ -56,7 +56,7 @@ def _named(errors: dict[str, list[str]], version: str) -> dict[str, list[str]]:
     """Messages that name their question, as the error summary stands alone."""
     definition = load_definition(version)
     return {
-        path: [f"{definition.label_for(path)}: {m[:1].lower()}{m[1:]}" for m in messages]
+        path: [f"{definition.label_for(path)} \N{EN DASH} {m[:1].lower()}{m[1:]}" for m in messages]
         for path, messages in errors.items()
     }
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 
@@ -22,7 +23,18 @@ def long_date(value: str) -> str:
         return str(value)
 
 
+COUNCIL_TIME_ZONE = ZoneInfo("Europe/London")
+
+
+def local_time(moment: datetime) -> datetime:
+    """A stored UTC time as the council's clock shows it (SQLite returns it without zone)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(COUNCIL_TIME_ZONE)
+
+
 def register(app: Flask) -> None:
+    app.add_template_filter(local_time, "local_time")
     app.add_template_filter(choice_pairs, "choice_pairs")
     app.add_template_filter(long_date, "long_date")
     app.add_template_filter(describe, "describe_answer")
