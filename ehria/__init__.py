@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from ehria.auth import init_auth
     from ehria.config import load_config
     from ehria.extensions import csrf, db, migrate
+    from ehria.security import init_security
     from ehria.views import register_views
 
     app = Flask(
@@ -55,4 +56,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_views(app)
     errors.register_error_pages(app)
     cli.register_commands(app)
+    init_security(app)
     return app

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -30,7 +31,22 @@ def _environment_settings() -> dict[str, object]:
     for name in ("EHRIA_SMTP_HOST", "EHRIA_SMTP_PORT", "EHRIA_MAIL_FROM", "COUNCIL_NAME"):
         if value := os.environ.get(name):
             settings[name] = value
+    if hours := os.environ.get("EHRIA_SESSION_HOURS"):
+        hours_number = _number(hours, "EHRIA_SESSION_HOURS")
+        settings["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=hours_number)
+    if hops := os.environ.get("EHRIA_PROXY_HOPS"):
+        settings["EHRIA_PROXY_HOPS"] = int(_number(hops, "EHRIA_PROXY_HOPS"))
     return settings
+
+
+def _number(value: str, name: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise ConfigurationError(f"{name} must be a number of 0 or more, not {value!r}.")
+    return number
 
 
 def normalise_database_url(url: str) -> str:
@@ -67,6 +83,15 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         API_PAGE_SIZE=20,
         API_MAX_PAGE_SIZE=100,
         PUBLIC_REGISTER=False,
+        # Session cookies signed longer ago than this are refused (EHRIA_SESSION_HOURS);
+        # with session.permanent set at sign-in, counted from the last request.
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+        # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+        EHRIA_PROXY_HOPS=0,
+        # Failed sign-ins allowed per e-mail address and per client address in the window.
+        SIGN_IN_MAX_FAILURES=10,
+        SIGN_IN_WINDOW=timedelta(minutes=15),
+        EHRIA_REQUEST_LOG=True,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

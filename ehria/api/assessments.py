@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import request, url_for
 from marshmallow import Schema, ValidationError
 from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
 
 from ehria.api import ApiError, api_blueprint, api_user, token_required
 from ehria.api.schemas import (
@@ -153,6 +154,8 @@ def list_assessments():
     page, per_page = query["page"], query["per_page"]
     items = db.session.scalars(
         statement.order_by(Assessment.updated_at.desc(), Assessment.id.desc())
+        # the summaries show no authors: skip their eager load (two queries a page)
+        .options(lazyload(Assessment.author_rows))
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()

@@ -37,7 +37,8 @@ class ListQuerySchema(StrictSchema):
     status = fields.String(validate=validate.OneOf(STATUSES))
     department = fields.String()
     q = fields.String(validate=validate.Length(max=200))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    # bounded so the offset fits a BIGINT (beyond it the database would fail, not answer 400)
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 

@@ -7,9 +7,15 @@ from flask_login import login_user, logout_user
 
 from ehria.accounts import authenticate
 from ehria.permissions import public
+from ehria.security import clear_failed_sign_ins, record_failed_sign_in, sign_in_allowed
 from forms.auth import SignInForm
 
 blueprint = Blueprint("auth", __name__)
+
+TOO_MANY_ATTEMPTS = (
+    "Too many attempts to sign in with this email address or from this computer. "
+    "Wait 15 minutes, then try again"
+)
 
 
 def _safe_next(target: str | None) -> str:
@@ -26,12 +32,19 @@ def _safe_next(target: str | None) -> str:
 def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
+        address = request.remote_addr
+        if not sign_in_allowed(form.email.data, address):
+            form.email.errors.append(TOO_MANY_ATTEMPTS)
+            return render_template("auth/sign_in.html", form=form), 429
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
+            clear_failed_sign_ins(form.email.data)
             next_url = _safe_next(request.args.get("next"))
             session.clear()  # a fresh session at sign-in: no fixation
+            session.permanent = True  # expires EHRIA_SESSION_HOURS after the last request
             login_user(user)
             return redirect(next_url)
+        record_failed_sign_in(form.email.data, address)
         form.email.errors.append("Enter a correct email address and password")
     status = 400 if form.errors else 200
     return render_template("auth/sign_in.html", form=form), status
@@ -42,5 +55,5 @@ def sign_in():
 def sign_out():
     logout_user()
     session.clear()
-    flash("You have signed out.")
+    flash("You have signed out.", "success")
     return redirect(url_for("auth.sign_in"))

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, current_app, send_from_directory
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from ehria.extensions import db
 from ehria.permissions import public
@@ -20,5 +21,16 @@ def govuk_assets(filename: str):
 @blueprint.get("/healthz")
 @public
 def healthz():
-    db.session.execute(text("SELECT 1"))
-    return {"status": "ok"}
+    """200 when the database answers, 503 (JSON) when it does not: for load balancers."""
+    headers = {"Cache-Control": "no-store"}
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError as error:
+        try:
+            db.session.rollback()
+        except SQLAlchemyError:
+            current_app.logger.debug("rollback after a failed health check failed too")
+        current_app.logger.warning("healthz: database unreachable (%s)", type(error).__name__)
+        headers["Retry-After"] = "5"
+        return {"status": "unavailable", "database": "unreachable"}, 503, headers
+    return {"status": "ok", "database": "ok"}, 200, headers

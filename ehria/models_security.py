@@ -1,0 +1,33 @@
+"""Tables for the protections of ehria.security (kept apart from ehria.models).
+
+Failed sign-ins are counted in the database, not in a worker's memory, so the limit holds
+however many gunicorn workers there are. Only keyed hashes of the e-mail address and the
+client address are kept: no one's typing (a password pasted into the e-mail field, say)
+is ever stored, and the table holds no personal data in the clear.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ehria.extensions import db
+from ehria.models import timestamp, utcnow
+
+
+class SignInAttempt(db.Model):
+    """One failed sign-in: HMAC-SHA256 of the normalised e-mail and of the client address."""
+
+    __tablename__ = "sign_in_attempts"
+    __table_args__ = (
+        Index("ix_sign_in_attempts_email_at", "email_hash", "at"),
+        Index("ix_sign_in_attempts_address_at", "address_hash", "at"),
+        Index("ix_sign_in_attempts_at", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email_hash: Mapped[str] = mapped_column(String(64))
+    address_hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = timestamp(default=utcnow)

@@ -1,0 +1,337 @@
+"""What running in production needs beyond the features: security headers on every
+response, sessions that expire, sign-in rate limiting counted in the database, one JSON log
+line per request, and a clean 503 (never a crash) while the database is unreachable.
+
+`init_security(app)` is called once by `create_app`. The sign-in view calls
+`sign_in_allowed`, `record_failed_sign_in` and `clear_failed_sign_ins`.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import hmac
+import json
+import logging
+import time
+from datetime import UTC, datetime
+
+from flask import Flask, current_app, g, render_template, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import inspect as sa_inspect
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response
+
+from ehria.accounts import normalise_email
+from ehria.extensions import db
+from ehria.models import utcnow
+from ehria.models_security import SignInAttempt  # registers the table on db.metadata
+
+# GOV.UK Frontend's page template carries one fixed inline script, which marks the body
+# `js-enabled govuk-frontend-supported` (without that class its components refuse to start).
+# Its hash, as GOV.UK Frontend documents it, lets exactly that script run and no other.
+GOVUK_TEMPLATE_SCRIPT = (
+    "document.body.className += ' js-enabled' + ('noModule' in HTMLScriptElement.prototype"
+    " ? ' govuk-frontend-supported' : '');"
+)
+GOVUK_TEMPLATE_SCRIPT_HASH = "sha256-" + base64.b64encode(
+    hashlib.sha256(GOVUK_TEMPLATE_SCRIPT.encode("utf-8")).digest()
+).decode("ascii")
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    f"script-src 'self' '{GOVUK_TEMPLATE_SCRIPT_HASH}'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+    "base-uri 'self'",
+])
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",  # frame-ancestors for browsers that predate it
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
+
+request_log = logging.getLogger("ehria.requests")
+
+# Errors that mean the database cannot be reached (down, restarting, pool exhausted): the
+# request is answered 503 with Retry-After, the pool reconnects on the next checkout
+# (pool_pre_ping), and no worker needs restarting.
+DATABASE_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
+RETRY_AFTER_SECONDS = "5"
+
+
+def init_security(app: Flask) -> None:
+    hops = int(app.config.get("EHRIA_PROXY_HOPS") or 0)
+    if hops:
+        # Behind a TLS-terminating proxy: the client's address and scheme come from it.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
+        )
+    if app.config.get("EHRIA_REQUEST_LOG", True):
+        _configure_request_log(app)
+        app.before_request(_start_timer)
+        app.after_request(_log_request)
+    app.before_request(_refuse_unstorable_input)
+    app.after_request(_add_security_headers)
+    app.teardown_appcontext(_release_session)
+    for error in DATABASE_UNAVAILABLE:
+        app.register_error_handler(error, _database_unavailable)
+    app.register_error_handler(sa_exc.DBAPIError, _database_error)
+
+
+# ---- headers -------------------------------------------------------------------------
+
+def _add_security_headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if current_app.config["EHRIA_ENV"] == "production":
+        response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
+    return response
+
+
+# ---- input no database can store -----------------------------------------------------
+
+# Deeper than any answer (answers.section.field.row.column) by a wide margin, and far
+# shallower than Python's recursion limit, which deep merging and copying would hit.
+MAX_JSON_DEPTH = 32
+UNSTORABLE_TEXT = "Must not contain the NUL character or unpaired surrogates"
+
+
+def _unstorable(text: str) -> bool:
+    """NUL, which PostgreSQL text cannot hold, or a lone surrogate, which is not UTF-8."""
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _json_problem(data: object) -> tuple[str, str] | None:
+    """(path, message) of the first unstorable key or text, or of too deep a nesting."""
+    pending: list[tuple[object, str, int]] = [(data, "", 0)]
+    while pending:
+        value, path, depth = pending.pop()
+        if depth > MAX_JSON_DEPTH:
+            return path or "body", f"Must not be nested more than {MAX_JSON_DEPTH} deep"
+        if isinstance(value, str):
+            if _unstorable(value):
+                return path or "body", UNSTORABLE_TEXT
+        elif isinstance(value, dict):
+            for key, child in value.items():
+                child_path = f"{path}.{key}" if path else str(key)
+                if _unstorable(key):
+                    return child_path.encode("utf-8", "replace").decode(), UNSTORABLE_TEXT
+                pending.append((child, child_path, depth + 1))
+        elif isinstance(value, list):
+            pending.extend((child, f"{path}.{i}" if path else str(i), depth + 1)
+                           for i, child in enumerate(value))
+    return None
+
+
+def _refused_input(status: int, message: str, fields: dict | None = None):
+    if request.path.startswith("/api/"):
+        from ehria.api import error_response
+
+        return error_response(status, message, fields)
+    return render_template("errors/error.html", title="There is a problem with the request",
+                           message=message), status
+
+
+def _refuse_unstorable_input() -> ResponseReturnValue | None:
+    """Text no database column can hold, and JSON nested deeper than any answer, are refused
+    up front (400, or 422 naming the path in a JSON body) rather than failing later."""
+    for source in (request.args, request.form):
+        for key, values in source.lists():
+            if _unstorable(key) or any(_unstorable(v) for v in values):
+                return _refused_input(400, "The request contains characters that cannot "
+                                      "be stored, such as the NUL character.")
+    if not request.is_json:
+        return None
+    try:
+        data = request.get_json(silent=True)  # malformed: left for the view to refuse
+    except RecursionError:
+        return _refused_input(400, "The JSON is nested too deeply.")
+    problem = _json_problem(data)
+    if problem is None:
+        return None
+    path, message = problem
+    return _refused_input(422, "The request is not valid.", {path: [message]})
+
+
+# ---- sign-in rate limiting -----------------------------------------------------------
+
+def _digest(kind: str, value: str) -> str:
+    """A keyed hash, so the table never holds what was typed or who typed it."""
+    key = str(current_app.config["SECRET_KEY"]).encode("utf-8")
+    return hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def _keys(email: str | None, address: str | None) -> tuple[str, str]:
+    return (
+        _digest("email", normalise_email(email or "")),
+        _digest("address", (address or "unknown").strip()),
+    )
+
+
+def _window_start() -> datetime:
+    return utcnow() - current_app.config["SIGN_IN_WINDOW"]
+
+
+def failed_sign_ins(email: str | None, address: str | None) -> tuple[int, int]:
+    """Failed sign-ins in the current window: (for this e-mail, from this address)."""
+    email_hash, address_hash = _keys(email, address)
+    row = db.session.execute(
+        select(
+            func.count().filter(SignInAttempt.email_hash == email_hash),
+            func.count().filter(SignInAttempt.address_hash == address_hash),
+        ).where(
+            or_(SignInAttempt.email_hash == email_hash,
+                SignInAttempt.address_hash == address_hash),
+            SignInAttempt.at > _window_start(),
+        )
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+def sign_in_allowed(email: str | None, address: str | None) -> bool:
+    """False once SIGN_IN_MAX_FAILURES failures for this e-mail or from this address fall
+    within SIGN_IN_WINDOW; check it before checking the password."""
+    limit = int(current_app.config["SIGN_IN_MAX_FAILURES"])
+    by_email, by_address = failed_sign_ins(email, address)
+    return by_email < limit and by_address < limit
+
+
+def record_failed_sign_in(email: str | None, address: str | None) -> None:
+    """Count one failure, and forget those older than the window. Commits at once, so the
+    count holds whatever happens to the rest of the request, in every worker."""
+    email_hash, address_hash = _keys(email, address)
+    db.session.execute(delete(SignInAttempt).where(SignInAttempt.at <= _window_start()))
+    db.session.add(SignInAttempt(email_hash=email_hash, address_hash=address_hash))
+    db.session.commit()
+
+
+def clear_failed_sign_ins(email: str | None) -> None:
+    """After a successful sign-in, that e-mail's failures no longer count (those from the
+    client address still do). Commits."""
+    email_hash, _ = _keys(email, None)
+    db.session.execute(delete(SignInAttempt).where(SignInAttempt.email_hash == email_hash))
+    db.session.commit()
+
+
+# ---- request logs --------------------------------------------------------------------
+
+class _JsonLineHandler(logging.StreamHandler):
+    """Writes each record's message, a JSON object, as one line (stderr, like gunicorn)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFormatter(logging.Formatter("%(message)s"))
+
+
+def _configure_request_log(app: Flask) -> None:
+    request_log.setLevel(logging.INFO)
+    if app.config["EHRIA_ENV"] == "testing":
+        return  # tests read the records through pytest's caplog; nothing on stderr
+    if not any(isinstance(h, _JsonLineHandler) for h in request_log.handlers):
+        request_log.addHandler(_JsonLineHandler())
+        request_log.propagate = False
+
+
+def _start_timer() -> None:
+    g.ehria_request_started = time.perf_counter()
+
+
+def _user_id() -> int | None:
+    """The user the request was made as, if already known. Read from the identity map, so
+    never a query (an expired user would otherwise reload, and the database may be down)."""
+    user = g.get("api_user") or g.get("_login_user")
+    state = sa_inspect(user, raiseerr=False) if user is not None else None
+    identity = getattr(state, "identity", None)  # None for the anonymous user
+    return identity[0] if identity else None
+
+
+def _log_request(response: Response) -> Response:
+    """One JSON line: never bodies, query strings, headers, cookies or tokens. A failure to
+    log never fails the response."""
+    try:
+        _write_request_log(response)
+    except Exception:  # logging must never turn an answer into a 500
+        current_app.logger.exception("could not log the request")
+    return response
+
+
+def _write_request_log(response: Response) -> None:
+    started = g.get("ehria_request_started")
+    duration = (time.perf_counter() - started) * 1000 if started is not None else None
+    request_log.info(json.dumps({
+        "ts": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        "event": "request",
+        "method": request.method,
+        "path": request.path,
+        "status": response.status_code,
+        "duration_ms": round(duration, 2) if duration is not None else None,
+        "user_id": _user_id(),
+    }, separators=(",", ":")))
+
+
+# ---- the database being unreachable --------------------------------------------------
+
+def _forget_session() -> None:
+    """Roll back; if the connection is gone, throw it away (the pool makes a new one)."""
+    try:
+        db.session.rollback()
+    except sa_exc.SQLAlchemyError:
+        with contextlib.suppress(sa_exc.SQLAlchemyError):
+            db.session().invalidate()  # (scoped_session does not proxy it)
+
+
+def _release_session(exc: BaseException | None) -> None:
+    """Runs before Flask-SQLAlchemy's own teardown: a connection that died during the
+    request makes closing the session raise, which would turn a finished response into a
+    500; invalidate it instead, so the next checkout reconnects."""
+    try:
+        db.session.remove()
+    except sa_exc.SQLAlchemyError:
+        with contextlib.suppress(sa_exc.SQLAlchemyError):
+            db.session().invalidate()  # (scoped_session does not proxy it)
+        with contextlib.suppress(sa_exc.SQLAlchemyError):
+            db.session.remove()
+
+
+def _database_unavailable(error: Exception) -> ResponseReturnValue:
+    _forget_session()
+    current_app.logger.warning("database unavailable: %s", type(error).__name__)
+    headers = {"Retry-After": RETRY_AFTER_SECONDS, "Cache-Control": "no-store"}
+    message = "The service is briefly unavailable. Try again in a moment."
+    if request.path.startswith("/api/"):
+        from ehria.api import error_response
+
+        return error_response(503, message, headers=headers)
+    try:
+        body = render_template(
+            "errors/error.html", title="Sorry, the service is unavailable",
+            message="Try again in a moment. Nothing you saved has been lost.",
+        )
+    except Exception:  # the page itself may need the database (current_user)
+        body = f"<!DOCTYPE html><title>Service unavailable</title><p>{message}</p>"
+    return body, 503, headers
+
+
+def _database_error(error: sa_exc.DBAPIError) -> ResponseReturnValue:
+    """Other database errors: 503 when the connection was lost, otherwise a real error."""
+    if error.connection_invalidated:
+        return _database_unavailable(error)
+    raise error
