@@ -48,6 +48,7 @@ from ehria.form_definition import (
 )
 from ehria.models import Assessment, Signature, SignedRecord, User
 from ehria.redaction import Redacted, redact
+from ehria.redaction_phrases import phrases_of
 from ehria.roles import ROLE_LABELS, Role
 from ehria.screening import ScreeningOutcome, screen, screening_skipped, step_applies
 
@@ -274,6 +275,7 @@ def source_for(
         template_version=revision.template_version,
         signatures=[signature_dict(s) for s in signatures],
         known_names=db.session.scalars(select(User.name)).all(),
+        extra_phrases=phrases_of(assessment),
     )
 
 

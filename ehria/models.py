@@ -244,3 +244,15 @@ class Notification(db.Model):
     created_at: Mapped[datetime] = timestamp(default=utcnow, index=True)
     sent_at: Mapped[datetime | None] = timestamp(nullable=True)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class RedactionPhrase(db.Model):
+    """A further phrase an author or the DEG chair asked to remove from the published PDF."""
+
+    __tablename__ = "redaction_phrases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)
+    phrase: Mapped[str] = mapped_column(Text)
+    added_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = timestamp(default=utcnow)

@@ -4,11 +4,15 @@ what the published one removes (design/API.md). Serving rules: ehria.document_re
 
 from __future__ import annotations
 
+from flask import request
+
 from ehria.api import ApiError, api_blueprint, api_user, token_required
 from ehria.api.assessments import load_visible
 from ehria.document_responses import document_response, may_prepare_publication
 from ehria.documents import redactions_for, source_for
+from ehria.extensions import db
 from ehria.models import Assessment
+from ehria.redaction_phrases import PhraseRefused, add_phrase
 
 
 @api_blueprint.get("/assessments/<int:assessment_id>.pdf")
@@ -27,6 +31,24 @@ def published_pdf(assessment_id: int):
 @token_required()
 def redactions(assessment_id: int):
     return redactions_for(source_for(load_for_publication(assessment_id)))
+
+
+@api_blueprint.post("/assessments/<int:assessment_id>/redactions")
+@token_required()
+def add_redaction(assessment_id: int):
+    """Body `{"phrase": "..."}`: a further phrase to remove from the published PDF."""
+    assessment = load_visible(assessment_id)
+    body = request.get_json()
+    if not isinstance(body, dict):
+        raise ApiError(400, "The body must be a JSON object.")
+    try:
+        add_phrase(assessment, api_user(), body.get("phrase"))
+    except PhraseRefused as error:
+        db.session.rollback()
+        fields = {"phrase": [error.message]} if error.status == 422 else None
+        raise ApiError(error.status, error.message, fields) from error
+    db.session.commit()
+    return redactions_for(source_for(assessment)), 201
 
 
 def load_for_publication(assessment_id: int) -> Assessment:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
+from govuk_frontend_wtf.wtforms_widgets import GovTextInput
+from wtforms import StringField
 
 from ehria.document_responses import document_response, may_prepare_publication
 from ehria.documents import redactions_for, source_for
-from ehria.permissions import signed_in
-from ehria.views.pages import assessment_for_page
+from ehria.extensions import db
+from ehria.permissions import is_chair_of, signed_in
+from ehria.redaction_phrases import OPEN_STATUSES, PhraseRefused, add_phrase
+from ehria.views.pages import assessment_for_page, error_list
+from forms.base import BaseForm
 
 blueprint = Blueprint("downloads", __name__, url_prefix="/assessments")
 
@@ -34,10 +39,28 @@ def published_pdf(assessment_id: int):
     return document_response(_for_publication(assessment_id), depersonalised=True)
 
 
-@blueprint.get("/<int:assessment_id>/redactions")
+class PhraseForm(BaseForm):
+    phrase = StringField("Phrase to redact", widget=GovTextInput())
+
+
+@blueprint.route("/<int:assessment_id>/redactions", methods=["GET", "POST"])
 @signed_in()
 def redactions(assessment_id: int):
-    """What the depersonalised version removes, before anyone publishes it."""
+    """What the depersonalised version removes, and further phrases to remove."""
     assessment = _for_publication(assessment_id)
-    return render_template("publication/redactions.html", assessment=assessment,
-                           redactions=redactions_for(source_for(assessment)))
+    form = PhraseForm()
+    if form.validate_on_submit():
+        try:
+            add_phrase(assessment, current_user, form.phrase.data)
+        except PhraseRefused as error:
+            db.session.rollback()
+            form.phrase.errors = [*form.phrase.errors, error.message]
+        else:
+            db.session.commit()
+            return redirect(url_for("downloads.redactions", assessment_id=assessment.id))
+    may_add = assessment.status in OPEN_STATUSES and (
+        assessment.is_author(current_user) or is_chair_of(current_user, assessment))
+    return render_template("publication/redactions.html", assessment=assessment, form=form,
+                           errors=error_list(form), may_add=may_add,
+                           redactions=redactions_for(source_for(assessment))
+                           ), 400 if form.errors else 200

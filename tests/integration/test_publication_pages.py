@@ -115,3 +115,35 @@ def test_the_public_register_is_off_by_default_and_lists_published_ones_when_on(
 def test_a_user_without_the_web_team_role_gets_403(client, signed_off, path):
     sign_in(client, "officer@example.gov.uk")
     assert client.get(path.format(id=signed_off)).status_code == 403
+
+
+def test_authors_add_a_phrase_to_redact_before_sign_off_and_not_after(
+    api_as, officer, factory
+):
+    api = api_as(officer)
+    number = api.post("/assessments", {"answers": copy.deepcopy(READY)}).get_json()["id"]
+
+    added = api.post(f"/assessments/{number}/redactions", {"phrase": "Beacon House"})
+
+    assert added.status_code == 201
+    assert any(r["original"] == "Beacon House" for r in added.get_json())
+    pdf = api.get(f"/assessments/{number}/published.pdf").data
+    from pypdf import PdfReader
+
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Beacon House" not in text and "Oak Lodge" in text
+
+    api.post(f"/assessments/{number}/submit", {"declaration": True})
+    chair = factory.user("chair@example.gov.uk", "deg_chair")
+    api_as(chair).post(f"/assessments/{number}/sign-off", {})
+    late = api.post(f"/assessments/{number}/redactions", {"phrase": "Oak Lodge"})
+    assert late.status_code == 409
+    assert api.post(f"/assessments/{number}/redactions", {"phrase": ""}).status_code in (
+        409, 422)
+
+
+def test_an_empty_phrase_is_refused_naming_the_field(api_as, officer):
+    api = api_as(officer)
+    number = api.post("/assessments", {"answers": copy.deepcopy(READY)}).get_json()["id"]
+    response = api.post(f"/assessments/{number}/redactions", {"phrase": "  "})
+    assert response.status_code == 422 and "phrase" in response.get_json()["fields"]
