@@ -159,6 +159,11 @@ class StepForm(BaseForm):
         table: dict[str, Any] = {}
         for row in field.rows:
             row_data = data.get(row.key) or {}
+            if field.type == "comment_table":
+                # Q19/Q20 print every row, as the paper form does; a row left empty is
+                # kept as an empty comment (not answered), like the worked examples.
+                table[row.key] = {"comments": _text_or_none(row_data.get("comments")) or ""}
+                continue
             cells = {c.key: (_text_or_none(row_data.get(c.key)) if c.type == "text"
                              else row_data.get(c.key) or None) for c in field.columns}
             if "impact" in cells and cells.get(answer_column) != "yes":
