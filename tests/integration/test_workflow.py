@@ -376,3 +376,51 @@ def test_sign_off_stores_both_pdfs_with_their_hashes_and_serves_them_from_storag
     again = officer.client.get(f"/api/v1/assessments/{number}.pdf", headers={
         **officer.headers, "If-None-Match": served.headers["ETag"]})
     assert again.status_code == 304
+
+
+@pytest.mark.postgres_only
+def test_an_edit_racing_a_submission_on_postgresql_ends_with_one_winner(app, apis, factory):
+    """One author saves answers while another submits the same version at the same time:
+    exactly one of them changes the assessment; the other is refused, nothing mixed."""
+    from ehria.assessments import update_answers, version_tag
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("needs PostgreSQL's row locks between real concurrent connections")
+    officer = apis["officer"]
+    created = create(officer)
+    number = created["id"]
+    barrier = threading.Barrier(2)
+
+    def edit():
+        assessment = db.session.get(Assessment, number)
+        user = assessment.authors[0]
+        version = version_tag(assessment)
+        barrier.wait(10)
+        update_answers(assessment, user, {"key_details": {"section": "Edited"}}, version)
+        time.sleep(0.3)
+        db.session.commit()
+        return "edited"
+
+    def submit_it():
+        assessment = db.session.get(Assessment, number)
+        user = assessment.authors[0]
+        barrier.wait(10)
+        apply(assessment, user, Action.SUBMIT, {"declaration": True})
+        time.sleep(0.3)
+        db.session.commit()
+        return "submitted"
+
+    runs = [_in_own_session(app, edit), _in_own_session(app, submit_it)]
+    for thread, _ in runs:
+        thread.join(30)
+    results = [r.get("value") or type(r.get("error")).__name__ for _, r in runs]
+
+    assert sorted(results) in (["StaleVersion", "submitted"], ["Conflict", "edited"]), results
+    db.session.remove()
+    assessment = db.session.get(Assessment, number)
+    if "submitted" in results:
+        assert assessment.status == "submitted"
+        assert assessment.revision.answers["key_details"].get("section") != "Edited"
+    else:
+        assert assessment.status == "draft"
+        assert assessment.revision.answers["key_details"]["section"] == "Edited"
