@@ -163,3 +163,14 @@ def api_as(client: FlaskClient, factory: Factory):
 @pytest.fixture
 def officer(factory: Factory) -> User:
     return factory.user("officer@example.gov.uk", "lead_officer", name="Priya Chauhan")
+
+
+@pytest.fixture
+def people(factory: Factory) -> dict[str, User]:
+    """A lead officer and a DEG chair of Children and Family Services, and the web team."""
+    return {
+        "officer": factory.user("officer@example.gov.uk", "lead_officer", name="Priya Chauhan"),
+        "chair": factory.user("chair@example.gov.uk", "deg_chair", name="Sam Okafor"),
+        "web": factory.user("web@example.gov.uk", "web_team", department=None,
+                            name="Alex Morgan"),
+    }

@@ -61,6 +61,18 @@ def _named(errors: dict[str, list[str]], version: str) -> dict[str, list[str]]:
     }
 
 
+def _step_form(template_version: str, step_key: str, **options):
+    """A step's form (404 for a step the form does not have), with the department choices
+    filled in where the step asks for the department."""
+    try:
+        form = step_form_class(template_version, step_key)(**options)
+    except KeyError:
+        abort(404)
+    if "department" in form:
+        form.department.choices = same_value_choices(department_names())
+    return form
+
+
 @blueprint.route("/new", methods=["GET", "POST"])
 @signed_in(Role.LEAD_OFFICER)
 def start():
@@ -160,13 +172,7 @@ def step(assessment_id: int, step_key: str):
     assessment = assessment_for_page(assessment_id, author=True)
     revision = assessment.revision
     definition = load_definition(revision.template_version)
-    try:
-        definition.step(step_key)
-    except KeyError:
-        abort(404)
-    form = step_form_class(revision.template_version, step_key)()
-    if "department" in form:
-        form.department.choices = same_value_choices(department_names())
+    form = _step_form(revision.template_version, step_key)
     if request.method == "GET":
         form.load_answers(revision.answers)
         form.version.data = version_tag(assessment)
@@ -194,9 +200,7 @@ def step(assessment_id: int, step_key: str):
         db.session.rollback()
         db.session.refresh(assessment)
         merged, clashes = _merge_after_conflict(assessment, patch)
-        form = step_form_class(revision.template_version, step_key)(formdata=None)
-        if "department" in form:
-            form.department.choices = same_value_choices(department_names())
+        form = _step_form(revision.template_version, step_key, formdata=None)
         form.load_answers(merged)
         form.version.data = version_tag(assessment)  # saving again now is a knowing choice
         return _step_response(assessment, form, step_key, 409, clashes=clashes, notice=(
@@ -209,7 +213,7 @@ def step(assessment_id: int, step_key: str):
     db.session.commit()
 
     if action == "add-row" or action.startswith("remove-row-"):
-        form = step_form_class(revision.template_version, step_key)(formdata=None)
+        form = _step_form(revision.template_version, step_key, formdata=None)
         form.load_answers(assessment.revision.answers)
         if action == "add-row":
             form.improvement_plan.append_entry({})
@@ -234,12 +238,7 @@ def autosave(assessment_id: int, step_key: str):
     "Save and come back later", answered in JSON so the page can say what happened."""
     assessment = assessment_for_page(assessment_id, author=True)
     revision = assessment.revision
-    try:
-        form = step_form_class(revision.template_version, step_key)()
-    except KeyError:
-        abort(404)
-    if "department" in form:
-        form.department.choices = same_value_choices(department_names())
+    form = _step_form(revision.template_version, step_key)
     patch, parse_errors = form.to_answers()
     if parse_errors:
         return {"saved": False, "errors": parse_errors}, 400

@@ -19,16 +19,6 @@ POLICY = READY["key_details"]["policy_name"]
 
 
 @pytest.fixture
-def people(factory):
-    return {
-        "officer": factory.user("officer@example.gov.uk", "lead_officer", name="Priya Chauhan"),
-        "chair": factory.user("chair@example.gov.uk", "deg_chair", name="Sam Okafor"),
-        "web": factory.user("web@example.gov.uk", "web_team", department=None,
-                            name="Alex Morgan"),
-    }
-
-
-@pytest.fixture
 def submitted(people, api_as):
     api = api_as(people["officer"])
     number = api.post("/assessments", {"answers": copy.deepcopy(READY)}).get_json()["id"]
