@@ -1,6 +1,6 @@
 """The first page after sign-in: the assessments the user can see."""
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 from flask_login import current_user
 
 from ehria.extensions import db
@@ -16,6 +16,4 @@ def index():
     assessments = db.session.scalars(
         visible_assessments(current_user).order_by(Assessment.updated_at.desc()).limit(50)
     ).all()
-    review_endpoint = "scrutiny.review" if "scrutiny.review" in current_app.view_functions else None
-    return render_template("home/index.html", assessments=assessments,
-                           review_endpoint=review_endpoint)
+    return render_template("home/index.html", assessments=assessments)

@@ -61,6 +61,12 @@ def _named(errors: dict[str, list[str]], version: str) -> dict[str, list[str]]:
     }
 
 
+def _where_it_stands(assessment: Assessment):
+    """The current revision, the form version it is on, and its screening outcome."""
+    revision = assessment.revision
+    return revision, load_definition(revision.template_version), screening_outcome(assessment)
+
+
 def _step_form(template_version: str, step_key: str, **options):
     """A step's form (404 for a step the form does not have), with the department choices
     filled in where the step asks for the department."""
@@ -102,9 +108,7 @@ def start():
 @signed_in()
 def task_list(assessment_id: int):
     assessment = assessment_for_page(assessment_id, author=True)
-    revision = assessment.revision
-    definition = load_definition(revision.template_version)
-    outcome = screening_outcome(assessment)
+    revision, definition, outcome = _where_it_stands(assessment)
     return render_template(
         "officer/task_list.html", assessment=assessment, outcome=outcome,
         tasks=tasks(definition, revision.answers, outcome),
@@ -152,9 +156,7 @@ def _merge_after_conflict(assessment: Assessment, patch: dict):
 
 
 def _step_response(assessment, form, step_key, status=200, notice=None, clashes=()):
-    revision = assessment.revision
-    definition = load_definition(revision.template_version)
-    outcome = screening_outcome(assessment)
+    revision, definition, outcome = _where_it_stands(assessment)
     reveals = reveal_triggers(form.step)
     return render_template(
         "officer/step.html", assessment=assessment, form=form, step=form.step,
@@ -276,9 +278,7 @@ def screening_result(assessment_id: int):
 @signed_in()
 def check_answers(assessment_id: int):
     assessment = assessment_for_page(assessment_id, author=True)
-    revision = assessment.revision
-    definition = load_definition(revision.template_version)
-    outcome = screening_outcome(assessment)
+    revision, definition, outcome = _where_it_stands(assessment)
     form = SubmitForm()
     notice = None
     if form.validate_on_submit():

@@ -39,5 +39,3 @@ def register(app: Flask) -> None:
     app.add_template_filter(long_date, "long_date")
     app.add_template_filter(describe, "describe_answer")
     app.add_template_filter(lambda answers, path: get_path(answers, path), "answer_at")
-    # Navigation links only to pages this app has (the dict is live: later blueprints too).
-    app.jinja_env.globals["url_map_endpoints"] = app.view_functions
