@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from ehria.api import api_blueprint
     from ehria.auth import init_auth
     from ehria.config import load_config
+    from ehria.database_outage import init_database_outage
     from ehria.extensions import csrf, db, migrate
     from ehria.security import init_security
     from ehria.views import register_views
@@ -57,4 +58,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.register_error_pages(app)
     cli.register_commands(app)
     init_security(app)
+    init_database_outage(app)  # outermost: a request held through an outage runs whole
     return app

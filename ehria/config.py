@@ -34,6 +34,8 @@ def _environment_settings() -> dict[str, object]:
     if hours := os.environ.get("EHRIA_SESSION_HOURS"):
         hours_number = _number(hours, "EHRIA_SESSION_HOURS")
         settings["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=hours_number)
+    if wait := os.environ.get("EHRIA_DATABASE_WAIT_SECONDS"):
+        settings["EHRIA_DATABASE_WAIT_SECONDS"] = _number(wait, "EHRIA_DATABASE_WAIT_SECONDS")
     if hops := os.environ.get("EHRIA_PROXY_HOPS"):
         settings["EHRIA_PROXY_HOPS"] = int(_number(hops, "EHRIA_PROXY_HOPS"))
     return settings
@@ -92,6 +94,10 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         SIGN_IN_MAX_FAILURES=10,
         SIGN_IN_WINDOW=timedelta(minutes=15),
         EHRIA_REQUEST_LOG=True,
+        # How long a request that meets the database away is held for it to come back
+        # before the 503 goes out (ehria/database_outage.py); 0 answers 503 at once. Keep
+        # it well under gunicorn's worker timeout (EHRIA_TIMEOUT, 60 s).
+        EHRIA_DATABASE_WAIT_SECONDS=20.0,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

@@ -26,6 +26,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from ehria.accounts import normalise_email
+from ehria.database_outage import RUN, mark_database_unavailable
 from ehria.extensions import db
 from ehria.models import utcnow
 from ehria.models_security import SignInAttempt  # registers the table on db.metadata
@@ -284,6 +285,7 @@ def _write_request_log(response: Response) -> None:
         "status": response.status_code,
         "duration_ms": round(duration, 2) if duration is not None else None,
         "user_id": _user_id(),
+        **({"run": run} if (run := request.environ.get(RUN, 1)) > 1 else {}),
     }, separators=(",", ":")))
 
 
@@ -313,6 +315,7 @@ def _release_session(exc: BaseException | None) -> None:
 
 def _database_unavailable(error: Exception) -> ResponseReturnValue:
     _forget_session()
+    mark_database_unavailable()  # HoldWhileDatabaseIsAway may run the request again
     current_app.logger.warning("database unavailable: %s", type(error).__name__)
     headers = {"Retry-After": RETRY_AFTER_SECONDS, "Cache-Control": "no-store"}
     message = "The service is briefly unavailable. Try again in a moment."

@@ -409,7 +409,9 @@ UNREACHABLE = {
 @pytest.mark.parametrize("dialect", sorted(UNREACHABLE))
 def test_with_the_database_down_the_app_answers_503_not_500(dialect):
     down = create_app({"TESTING": True, "SECRET_KEY": "k", "WTF_CSRF_ENABLED": False,
-                       "SQLALCHEMY_DATABASE_URI": UNREACHABLE[dialect]})
+                       "SQLALCHEMY_DATABASE_URI": UNREACHABLE[dialect],
+                       # held 0.3 s for the database to come back, then answered
+                       "EHRIA_DATABASE_WAIT_SECONDS": 0.3})
     client = down.test_client()
 
     health = client.get("/healthz")

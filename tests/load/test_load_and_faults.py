@@ -4,14 +4,17 @@ submitting, signing off and publishing different assessments and racing on the s
 ones; in the middle of the run the PostgreSQL server is restarted.
 
 Afterwards:
-- no response was a 5xx, except 503 (with Retry-After) while the database was restarting;
-  never a 500, never a dropped connection;
+- no response was a 5xx and no connection was dropped, not even while the database was
+  restarting: requests that met it away were held until it was back and run again
+  (ehria/database_outage.py); only the health check says 503 meanwhile, as it should;
 - every acknowledged write (a 200 PATCH or transition) is in the database: on each
   assessment the acknowledged writes form one unbroken chain of versions, each made on
   top of the one before (so none overwrote another unseen), the last acknowledged answer
   of every client is what is stored, and every acknowledged transition left its state,
   audit event, signature and signed record;
 - every refused write was 412 (stale version) or 409 (not editable now), never applied;
+  a refusal of a write that was run again after the outage (`EHRIA-Replayed`) may be the
+  write's own first run having landed, so it counts as ambiguous, not as refused;
 - after the restart the same gunicorn workers (same process ids) serve again, and
   /healthz says so: the app recovered without a restart of its own.
 
@@ -244,6 +247,7 @@ class Record:
     version: str | None = None  # the version answered
     value: tuple[str, str, str] | None = None  # (section, key, value) a PATCH wrote
     action: str | None = None
+    replayed: bool = False  # held through the outage and run again (EHRIA-Replayed)
 
 
 @dataclass
@@ -297,12 +301,14 @@ class Client:
                 "Content-Type", "").startswith("application/json") else {}
             if status == 503:
                 assert response.getheader("Retry-After"), "a 503 without Retry-After"
+            replayed = response.getheader("EHRIA-Replayed") is not None
         except (OSError, http.client.HTTPException) as error:
             self.connection.close()
             status, data = f"connection error: {type(error).__name__}", {}
+            replayed = False
         record = Record(self.name, sent, self.run.now() - sent, method, path, assessment,
                         status, base, data.get("version") if isinstance(data, dict) else None,
-                        value, action)
+                        value, action, replayed)
         with self.run.lock:
             self.run.records.append(record)
         return status, data if isinstance(data, dict) else {}
@@ -533,15 +539,14 @@ def test_twenty_clients_lose_no_acknowledged_write_and_get_no_5xx(run, server):
     summary = _summary(run)
     assert len(records) > 20 * RUN_SECONDS, "too little load to mean anything: " + summary
 
-    # no 5xx and no dropped connection, except 503 while the database was away
-    outside = [r for r in records if not run.in_fault_window(r)]
-    assert not [r for r in outside if isinstance(r.status, str) or r.status >= 500], summary
-    assert not [r for r in records if r.status == 500 or isinstance(r.status, str)], summary
-    assert {r.status for r in records if isinstance(r.status, int) and r.status >= 500} <= {503}
+    # no 5xx and no dropped connection, the database restart included
+    failed = [r for r in records if isinstance(r.status, str) or r.status >= 500]
+    assert not failed, f"{len(failed)} failed, the first {failed[:3]}: {summary}"
+    assert [r for r in records if r.replayed], "no request met the outage: " + summary
 
     # refusals are 412 or 409 (422 only for a submission racing an edit), never applied
     writes = [r for r in records if r.method in ("PATCH", "POST") and r.assessment]
-    assert {r.status for r in writes} <= {200, 201, 409, 412, 422, 503}, summary
+    assert {r.status for r in writes} <= {200, 201, 409, 412, 422}, summary
     assert [r for r in writes if r.status == 412], "the racers never met a stale version"
     stored = _stored(server)
 
@@ -550,7 +555,8 @@ def test_twenty_clients_lose_no_acknowledged_write_and_get_no_5xx(run, server):
         by_assessment[record.assessment].append(record)
     for number, mine in by_assessment.items():
         acknowledged = sorted((r for r in mine if r.status == 200), key=lambda r: int(r.version))
-        ambiguous = [r for r in mine if r.status == 503]  # may or may not have committed
+        # refused after being run again: the first run may have landed before the outage
+        ambiguous = [r for r in mine if r.replayed and r.status in (409, 412)]
         # an unbroken chain: each acknowledged write was made on the version before it
         for earlier, later in itertools.pairwise(acknowledged):
             assert int(later.version) > int(earlier.version), (number, later)
@@ -574,7 +580,7 @@ def test_twenty_clients_lose_no_acknowledged_write_and_get_no_5xx(run, server):
                 last_value[record.value[:2]] = record
         for (section, key), record in last_value.items():
             later_attempts = [r for r in mine if r.value and r.value[:2] == (section, key)
-                              and r.status == 503 and int(r.base) >= int(record.version)]
+                              and r in ambiguous and int(r.base) >= int(record.version)]
             stored_value = stored[number]["answers"][section][key]
             assert stored_value == record.value[2] or later_attempts, (number, record)
         # acknowledged edits each left an audit event
@@ -613,8 +619,10 @@ def _report(run: Run) -> str:
     if run.fault_start is not None and run.fault_end is not None:
         fault = (f"{run.mode} at {run.fault_start:.1f} s took "  # type: ignore[attr-defined]
                  f"{run.fault_end - run.fault_start:.1f} s")
+    replayed = sum(1 for record in run.records if record.replayed)
     return (f"load-and-faults: {len(run.records)} requests in {RUN_SECONDS:.0f} s by "
-            f"{CLIENTS} clients; {fault}; statuses {_summary(run)}; p50 ms {json.dumps(p50)}")
+            f"{CLIENTS} clients; {fault}; {replayed} held through it and run again; "
+            f"statuses {_summary(run)}; p50 ms {json.dumps(p50)}")
 
 
 def test_the_app_recovers_from_a_database_restart_without_restarting_itself(
@@ -638,9 +646,11 @@ def test_the_app_recovers_from_a_database_restart_without_restarting_itself(
     assert health_after and all(r.status == 200 for r in health_after)
     writes_after = [r for r in after if r.method == "PATCH" and r.status == 200]
     assert writes_after, "no write succeeded after the restart"
-    # and it said so while the database was away, rather than failing any other way
+    # while the database was away the clients waited rather than failing, and only the
+    # health check (never held: load balancers must learn at once) said 503
     during = [r for r in run.records if run.in_fault_window(r)]
-    assert all(isinstance(r.status, int) and (r.status < 500 or r.status == 503)
-               for r in during), _summary(run)
+    assert all(isinstance(r.status, int) and r.status < 500
+               for r in during if r.client != "health"), _summary(run)
+    assert all(r.status in (200, 503) for r in during if r.client == "health"), _summary(run)
     # (quote: the URL of the schema stays inside this test)
     assert quote(server.schema) in server.url
