@@ -14,7 +14,10 @@ workers never race to upgrade the schema. Settings come from the environment:
 Each request is logged by the app as one JSON line on stderr (ehria.security), so
 gunicorn's access log, which would repeat it with the query string, is off by default.
 Each worker keeps its own small pool of database connections (pool_pre_ping), so a
-restart of the database costs a few 503s, never a restart of the workers.
+restart of the database never needs a restart of the workers; requests that meet it away
+are held and run again (ehria/database_outage.py). Keep EHRIA_DATABASE_WAIT_SECONDS well
+under EHRIA_TIMEOUT: a sync worker busy with one request for longer than the timeout is
+killed, and its client's connection with it.
 """
 
 import multiprocessing
