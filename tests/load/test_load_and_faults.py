@@ -542,7 +542,8 @@ def test_twenty_clients_lose_no_acknowledged_write_and_get_no_5xx(run, server):
     # no 5xx and no dropped connection, the database restart included
     failed = [r for r in records if isinstance(r.status, str) or r.status >= 500]
     assert not failed, f"{len(failed)} failed, the first {failed[:3]}: {summary}"
-    assert [r for r in records if r.replayed], "no request met the outage: " + summary
+    if run.mode == "restart":  # type: ignore[attr-defined]  (a 6 s outage: someone met it)
+        assert [r for r in records if r.replayed], "no request met the outage: " + summary
 
     # refusals are 412 or 409 (422 only for a submission racing an edit), never applied
     writes = [r for r in records if r.method in ("PATCH", "POST") and r.assessment]
