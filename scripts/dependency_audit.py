@@ -109,8 +109,13 @@ def parse_lock(text: str) -> list[Pin]:
     that is not pinned to one exact version is an error, since it could not be audited.
     """
     pins: dict[str, Pin] = {}
-    logical = text.replace("\\\n", " ").splitlines()
-    for number, raw in enumerate(logical, start=1):
+    entries: list[tuple[int, str]] = []  # (first physical line, logical line)
+    for number, physical in enumerate(text.splitlines(), start=1):
+        if entries and entries[-1][1].endswith("\\"):
+            entries[-1] = (entries[-1][0], entries[-1][1][:-1] + " " + physical)
+        else:
+            entries.append((number, physical))
+    for number, raw in entries:
         line = raw.split(" #", 1)[0].strip()
         if not line or line.startswith("#"):
             continue

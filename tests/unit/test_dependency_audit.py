@@ -86,8 +86,9 @@ pip==26.3  # via pip-api
 
 @pytest.mark.parametrize("line", ["flask>=3.1", "flask", "flask==3.*", "flask>=3,==3.1.0"])
 def test_parse_lock_refuses_what_is_not_pinned(line: str) -> None:
-    with pytest.raises(ValueError, match="not pinned"):
-        audit_module.parse_lock(line + "\n")
+    text = "# pinned above\npyyaml==6.0.2 \\\n    --hash=sha256:0a9a\n" + line + "\n"
+    with pytest.raises(ValueError, match=r"^line 4: not pinned"):
+        audit_module.parse_lock(text)
 
 
 def test_the_committed_lock_pins_everything() -> None:
