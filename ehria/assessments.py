@@ -6,13 +6,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from ehria.accounts import department_names, find_department
 from ehria.answers import changed_paths, deep_merge, validate_answers
 from ehria.extensions import db
 from ehria.form_definition import CURRENT_VERSION, load_definition
-from ehria.models import Assessment, AssessmentAuthor, Event, Revision, User, utcnow
+from ehria.models import (
+    Assessment,
+    AssessmentAuthor,
+    Department,
+    Event,
+    Revision,
+    User,
+    utcnow,
+)
 from ehria.screening import ScreeningOutcome, screen
 
 EDITABLE_STATUSES = ("draft", "returned")
@@ -63,8 +71,28 @@ def record_event(
     return event
 
 
-def _check_answers(answers: object, template_version: str) -> None:
-    errors = validate_answers(answers, load_definition(template_version), department_names())
+class Departments:
+    """The configured departments, as `validate_answers` asks about them: each name looked
+    up at most once, and the assessment's own department (loaded with it) not at all, so
+    a save that keeps the department costs no department query."""
+
+    def __init__(self, known: Department | None = None) -> None:
+        self._by_name: dict[str, Department | None] = {known.name: known} if known else {}
+
+    def get(self, name: str) -> Department | None:
+        """The department called exactly `name`, or None."""
+        if name not in self._by_name:
+            self._by_name[name] = db.session.scalar(
+                select(Department).where(Department.name == name)
+            )
+        return self._by_name[name]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.get(name) is not None
+
+
+def _check_answers(answers: object, template_version: str, departments: Departments) -> None:
+    errors = validate_answers(answers, load_definition(template_version), departments)
     if errors:
         raise InvalidAnswers("Some answers are not valid.", errors)
 
@@ -87,12 +115,13 @@ def _start_requirements(answers: dict) -> dict[str, list[str]]:
 
 def create_assessment(author: User, answers: dict) -> Assessment:
     """Start a draft; the policy name and department are needed to route it."""
-    _check_answers(answers, CURRENT_VERSION)
+    departments = Departments()
+    _check_answers(answers, CURRENT_VERSION, departments)
     missing = _start_requirements(answers)
     if missing:
         raise InvalidAnswers("The policy name and department are needed to start.", missing)
     key_details = answers["key_details"]
-    department = find_department(key_details["department"])
+    department = departments.get(key_details["department"])
     now = utcnow()
     assessment = Assessment(
         department=department,
@@ -132,14 +161,15 @@ def update_answers(
         raise NotEditable(f"An assessment that is {assessment.status} cannot be edited.")
     revision = assessment.revision
     merged = deep_merge(revision.answers, patch)
-    _check_answers(merged, revision.template_version)
-    changes = changed_paths(revision.answers, merged)
+    departments = Departments(known=assessment.department)
+    _check_answers(merged, revision.template_version, departments)
+    changes = changed_paths(revision.answers, merged, within=patch)
     if not changes:
         return []
     missing = _start_requirements(merged)
     if missing:
         raise InvalidAnswers("The policy name and department cannot be cleared.", missing)
-    department = find_department(merged["key_details"]["department"])
+    department = departments.get(merged["key_details"]["department"])
     now = utcnow()
     if revision.submitted_at is not None:
         # Returned after scrutiny: the officer's changes make a new revision, so what the

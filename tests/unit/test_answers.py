@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ehria.answers import changed_paths, deep_merge, get_path, is_answered, validate_answers
 from ehria.examples import load_examples
@@ -294,6 +296,45 @@ def test_changed_paths_of_a_new_assessment_are_all_its_answers():
 def test_nothing_changed_means_no_paths():
     assert changed_paths(BASE, copy.deepcopy(BASE)) == []
     assert changed_paths({"policy": {"target_groups": None}}, {"policy": {}}) == []
+
+
+
+# JSON-like answers and patches: nested objects over a few keys, lists, text and nulls,
+# so that keys collide between the answers and the patch often.
+_KEYS = st.sampled_from(["a", "b", "c", "d"])
+_LEAVES = st.none() | st.text(max_size=3) | st.integers(-2, 2) | st.booleans()
+_JSON = st.recursive(
+    _LEAVES,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=4),
+    max_leaves=12,
+)
+_OBJECTS = st.dictionaries(_KEYS, _JSON, max_size=4)
+
+
+@settings(max_examples=400, deadline=None)
+@given(old=_OBJECTS, patch=_OBJECTS)
+def test_changed_paths_within_the_patch_are_the_changed_paths_of_the_whole(old, patch):
+    new = deep_merge(old, patch)
+    assert changed_paths(old, new, within=patch) == changed_paths(old, new)
+
+
+def test_changed_paths_within_a_patch_of_the_worked_example():
+    patch = {"policy": {"what_is_changing": "Opening hours"},
+             "key_details": {"section": None}, "report": {"improvement_plan": []}}
+    new = deep_merge(BASE, patch)
+    assert changed_paths(BASE, new, within=patch) == changed_paths(BASE, new) == [
+        "key_details.section", "policy.what_is_changing", "report.improvement_plan",
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(base=_OBJECTS, patch=_OBJECTS)
+def test_merge_copies_like_deepcopy_and_shares_no_object_or_list(base, patch):
+    merged = deep_merge(base, patch)
+    for key, value in base.items():
+        if key not in patch and isinstance(value, dict | list):
+            assert merged[key] == value
+            assert merged[key] is not value
 
 
 # -- reading -----------------------------------------------------------------------------
