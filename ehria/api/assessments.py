@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request, url_for
 from marshmallow import Schema, ValidationError
 from sqlalchemy import func, select
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import joinedload, lazyload
 
 from ehria.api import ApiError, api_blueprint, api_user, token_required
 from ehria.api.schemas import (
@@ -13,6 +13,7 @@ from ehria.api.schemas import (
     AssessmentPageSchema,
     AssessmentSchema,
     ListQuerySchema,
+    ScreeningOutcomeSchema,
 )
 from ehria.assessments import (
     AssessmentError,
@@ -25,7 +26,7 @@ from ehria.assessments import (
     version_tag,
 )
 from ehria.extensions import db
-from ehria.models import Assessment, Comment, Department
+from ehria.models import Assessment, AssessmentAuthor, Comment, Department, User
 from ehria.permissions import can_edit_answers, can_see, visible_assessments
 from ehria.roles import Role
 
@@ -52,13 +53,46 @@ def load_body(schema: Schema) -> dict:
         ) from error
 
 
+# One instance each: a marshmallow schema copies all its fields when it is made.
+ASSESSMENT_SCHEMA = AssessmentSchema()
+SCREENING_OUTCOME_SCHEMA = ScreeningOutcomeSchema()
+
+
+def may_have_signatures(assessment: Assessment) -> bool:
+    """Signatures of a revision are made at its submission and its sign-off, and the
+    submission stamps `submitted_at` in the same transaction: none before it."""
+    return assessment.revision.submitted_at is not None
+
+
+def may_have_signed_record(assessment: Assessment) -> bool:
+    """The signed record of a revision is written by `freeze`, which stamps `frozen_at`."""
+    return assessment.revision.frozen_at is not None
+
+
+def may_have_comments(assessment: Assessment) -> bool:
+    """Comments are made on submitting (a reply) and on returning, both of a submitted
+    revision; a later revision follows a submitted one. So a first revision never yet
+    submitted (every new draft) has none."""
+    return assessment.current_revision > 1 or assessment.revision.submitted_at is not None
+
+
 def assessment_json(assessment: Assessment) -> dict:
+    """The assessment as design/API.md shows it.
+
+    The signatures, signed record and comments are only queried when the workflow can
+    have made them (see the `may_have_*` rules), which spares a draft three statements.
+    """
     from ehria.workflow import signatures_of, signed_record_of
 
     revision = assessment.revision
-    record = signed_record_of(assessment)
-    comments = db.session.scalars(
-        select(Comment).where(Comment.assessment_id == assessment.id).order_by(Comment.id)
+    record = signed_record_of(assessment) if may_have_signed_record(assessment) else None
+    comments = (
+        db.session.scalars(
+            select(Comment).where(Comment.assessment_id == assessment.id).order_by(Comment.id)
+            .options(joinedload(Comment.author).lazyload(User.role_rows))  # names only
+        )
+        if may_have_comments(assessment)
+        else []
     )
     document = {
         "id": assessment.id,
@@ -71,7 +105,7 @@ def assessment_json(assessment: Assessment) -> dict:
         "authors": [{"name": u.name, "email": u.email} for u in assessment.authors],
         "answers": revision.answers,
         "screening_outcome": screening_outcome(assessment).to_dict(),
-        "signatures": signatures_of(assessment),
+        "signatures": signatures_of(assessment) if may_have_signatures(assessment) else [],
         "comments": [
             {"author": c.author.name, "at": c.at, "path": c.path, "text": c.text,
              "revision": c.revision}
@@ -82,7 +116,32 @@ def assessment_json(assessment: Assessment) -> dict:
         "created_at": assessment.created_at,
         "updated_at": assessment.updated_at,
     }
-    return AssessmentSchema().dump(document)
+    return ASSESSMENT_SCHEMA.dump(document)
+
+
+def minimal_json(assessment: Assessment) -> dict:
+    """What a PATCH sent with `Prefer: return=minimal` answers: enough to carry on editing
+    (the version for the next If-Match) and the screening outcome the answers lead to."""
+    return {
+        "id": assessment.id,
+        "revision": assessment.current_revision,
+        "version": version_tag(assessment),
+        "screening_outcome": SCREENING_OUTCOME_SCHEMA.dump(
+            screening_outcome(assessment).to_dict()
+        ),
+    }
+
+
+def prefers_minimal() -> bool:
+    """Whether the request says `Prefer: return=minimal` (RFC 7240: preferences are
+    comma-separated, their names case-insensitive, parameters after a semicolon)."""
+    for header in request.headers.getlist("Prefer"):
+        for preference in header.split(","):
+            name, _, value = preference.split(";", 1)[0].partition("=")
+            if (name.strip().lower() == "return"
+                    and value.strip().strip('"').lower() == "minimal"):
+                return True
+    return False
 
 
 def assessment_response(assessment: Assessment, status: int = 200):
@@ -90,9 +149,18 @@ def assessment_response(assessment: Assessment, status: int = 200):
     return body, status, {"ETag": f'"{body["version"]}"'}
 
 
+# The assessment, its department, its authors (without their roles: only their ids,
+# names and e-mails are read) and its revisions, in one statement.
+WHOLE_ASSESSMENT = (
+    joinedload(Assessment.author_rows).joinedload(AssessmentAuthor.user)
+    .lazyload(User.role_rows),
+    joinedload(Assessment.revisions),
+)
+
+
 def load_visible(assessment_id: int) -> Assessment:
     """The assessment, or 404 for one that does not exist or the caller may not see."""
-    assessment = db.session.get(Assessment, assessment_id)
+    assessment = db.session.get(Assessment, assessment_id, options=WHOLE_ASSESSMENT)
     if assessment is None or not can_see(api_user(), assessment):
         raise ApiError(404, "No assessment with that id is visible to you.")
     return assessment
@@ -183,5 +251,11 @@ def patch(assessment_id: int):
     except AssessmentError as error:
         db.session.rollback()
         raise refusal(error) from error
+    # The answer is made before the commit, which would expire the assessment and cost
+    # three statements to load it again; the flush has already set the new version.
+    if prefers_minimal():
+        body, headers = minimal_json(assessment), {"Preference-Applied": "return=minimal"}
+    else:
+        body, headers = assessment_json(assessment), {}
     db.session.commit()
-    return assessment_response(assessment)
+    return body, 200, {"ETag": f'"{body["version"]}"', **headers}
