@@ -22,16 +22,17 @@ from wtforms.validators import Length, Optional
 
 from ehria import notifications
 from ehria.accounts import department_names
-from ehria.document_responses import document_response
+from ehria.document_responses import pdf_response
 from ehria.documents import redactions_for, source_for
 from ehria.extensions import db
 from ehria.models import Assessment
 from ehria.permissions import public, signed_in
 from ehria.publication_register import (
-    published_for_public,
+    published_record,
+    published_rows,
     published_zip,
+    ready_to_publish,
     register_csv,
-    register_rows,
 )
 from ehria.roles import Role
 from ehria.views.pages import assessment_for_page, error_list
@@ -40,6 +41,8 @@ from forms.base import BaseForm
 
 blueprint = Blueprint("publication", __name__, url_prefix="/publication")
 public_blueprint = Blueprint("register", __name__, url_prefix="/register")
+# The public PDF is public, and changes only when the web team publishes a new revision.
+PUBLIC_CACHE = "public, max-age=3600"
 
 
 class PublishForm(BaseForm):
@@ -60,8 +63,8 @@ def index():
     this_year = date.today().year
     return render_template(
         "publication/index.html",
-        ready=register_rows("signed_off", department, year),
-        published=register_rows("published", department, year),
+        ready=ready_to_publish(department, year),
+        published=published_rows(department, year),
         departments=department_names(), years=list(range(this_year, this_year - 6, -1)),
         department=department, year=year,
     )
@@ -97,7 +100,7 @@ def prepare(assessment_id: int):
 @signed_in(Role.WEB_TEAM)
 def register():
     department, year = _filters()
-    body = register_csv(register_rows("published", department, year))
+    body = register_csv(published_rows(department, year))
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": 'attachment; filename="ehria-published-register.csv"'})
 
@@ -111,7 +114,7 @@ def published_pdfs():
         end = date.fromisoformat(request.args["to"]) if request.args.get("to") else None
     except ValueError:
         abort(400)
-    rows = register_rows("published", signed_from=start, signed_to=end)
+    rows = published_rows(signed_from=start, signed_to=end)
     return Response(published_zip(rows), mimetype="application/zip", headers={
         "Content-Disposition": 'attachment; filename="ehria-published.zip"'})
 
@@ -125,7 +128,7 @@ def _public_register_on() -> None:
 @public
 def public_register():
     _public_register_on()
-    return render_template("publication/public_register.html", rows=published_for_public())
+    return render_template("publication/public_register.html", rows=published_rows())
 
 
 @public_blueprint.get("/<int:assessment_id>.pdf")
@@ -133,6 +136,11 @@ def public_register():
 def public_pdf(assessment_id: int):
     _public_register_on()
     assessment = db.session.get(Assessment, assessment_id)
-    if assessment is None or (not assessment.published_url and assessment.status != "published"):
+    record = published_record(assessment) if assessment is not None else None
+    if record is None or not record.published_pdf or not record.published_pdf_sha256:
         abort(404)
-    return document_response(assessment, depersonalised=True)
+    response = pdf_response(record.published_pdf,
+                            f"{assessment.reference}-r{record.revision}-published.pdf",
+                            PUBLIC_CACHE)
+    response.set_etag(record.published_pdf_sha256)
+    return response.make_conditional(request)

@@ -8,10 +8,11 @@ import io
 import zipfile
 
 import pytest
+from sqlalchemy import select
 
 from ehria.examples import load_examples
 from ehria.extensions import db
-from ehria.models import Assessment
+from ehria.models import Assessment, User
 
 READY = load_examples()["02-short-breaks-full-report"]["answers"]
 
@@ -147,3 +148,61 @@ def test_an_empty_phrase_is_refused_naming_the_field(api_as, officer):
     number = api.post("/assessments", {"answers": copy.deepcopy(READY)}).get_json()["id"]
     response = api.post(f"/assessments/{number}/redactions", {"phrase": "  "})
     assert response.status_code == 422 and "phrase" in response.get_json()["fields"]
+
+
+def test_the_public_register_shows_the_published_revision_until_its_review_is_published(
+    app, client, api_as, officer, signed_off
+):
+    """A review drafted, changed and even signed off again leaves the public version alone
+    until the web team publishes the new one."""
+    sign_in(client, "web@example.gov.uk")
+    client.post(f"/publication/{signed_off}", data={"url": "https://www.example.gov.uk/e/1"})
+    client.post("/sign-out")
+    officer_api = api_as(officer)
+    chair_api = api_as(db.session.scalar(select(User).filter_by(email="chair@example.gov.uk")))
+    app.config["PUBLIC_REGISTER"] = True
+    try:
+        first = client.get(f"/register/{signed_off}.pdf")
+        assert officer_api.post(f"/assessments/{signed_off}/review").status_code == 200
+        version = officer_api.get(f"/assessments/{signed_off}").get_json()["version"]
+        officer_api.patch(f"/assessments/{signed_off}", {"answers": {"key_details": {
+            "policy_name": "Short Breaks Offer, second review"}}}, version)
+        officer_api.post(f"/assessments/{signed_off}/submit", {"declaration": True})
+        assert chair_api.post(f"/assessments/{signed_off}/sign-off", {}).status_code == 200
+        during_review = client.get(f"/register/{signed_off}.pdf")
+        page_during_review = client.get("/register/").get_data(as_text=True)
+
+        sign_in(client, "web@example.gov.uk")
+        csv_during_review = client.get("/publication/register.csv").get_data(as_text=True)
+        zip_during_review = zipfile.ZipFile(io.BytesIO(client.get(
+            "/publication/published.zip?from=2000-01-01&to=2100-01-01").data))
+        client.post(f"/publication/{signed_off}", data={"url": "https://www.example.gov.uk/e/2"})
+        client.post("/sign-out")
+        republished = client.get(f"/register/{signed_off}.pdf")
+        page_after = client.get("/register/").get_data(as_text=True)
+    finally:
+        app.config["PUBLIC_REGISTER"] = False
+
+    assert first.status_code == 200 and first.data.startswith(b"%PDF")
+    assert "-r1-published.pdf" in first.headers["Content-Disposition"]
+    assert during_review.data == first.data
+    assert "Review of the Short Breaks Offer" in page_during_review
+    assert "second review" not in page_during_review
+    assert "Review of the Short Breaks Offer" in csv_during_review
+    assert "https://www.example.gov.uk/e/1" in csv_during_review
+    assert [n.endswith("-r1-published.pdf") for n in zip_during_review.namelist()] == [True]
+    assert "-r2-published.pdf" in republished.headers["Content-Disposition"]
+    assert republished.data != first.data
+    assert "Short Breaks Offer, second review" in page_after
+    assert page_after.count("(PDF)") == 1
+
+
+def test_the_public_register_has_no_pdf_for_an_assessment_never_published(
+    app, client, signed_off
+):
+    app.config["PUBLIC_REGISTER"] = True
+    try:
+        response = client.get(f"/register/{signed_off}.pdf")
+    finally:
+        app.config["PUBLIC_REGISTER"] = False
+    assert response.status_code == 404
