@@ -62,7 +62,7 @@ def record_event(
     event = Event(
         assessment_id=assessment.id,
         revision=assessment.current_revision,
-        actor=actor,
+        actor_id=actor.id if actor is not None else None,
         action=action,
         changes=changes or [],
         detail=detail or {},
