@@ -129,3 +129,11 @@ def test_saving_an_answer_after_a_return_adds_only_the_comments_and_the_new_revi
     assert len(statements) == 6, "\n".join(statements)
     assert sum("FROM comments" in s for s in statements) == 1
     assert not any("FROM signatures" in s or "FROM signed_records" in s for s in statements)
+
+
+def test_the_first_page_of_the_list_takes_three_statements(api_as, officer):
+    api = api_as(officer)
+    for _ in range(3):
+        started(api)
+    # the token with its user and roles; count(*) of what the user may see; the page
+    assert first_page_statements(api) == 3
