@@ -114,16 +114,24 @@ def _returning(database: AwayDatabase) -> threading.Timer:
     return timer
 
 
-def _dispose(app: Flask) -> None:
+@pytest.fixture
+def patient_app(away) -> Iterator[Flask]:
+    """The app on the away database, holding requests up to 15 s for it to return."""
+    app = _app(away[0].url, wait=15)
+    yield app
     with app.app_context():
         db.engine.dispose()
 
 
-def test_a_save_made_while_the_database_is_away_is_held_and_stored_when_it_returns(away):
+def _auth(seeded: dict) -> dict:
+    return {"Authorization": f"Bearer {seeded['token']}"}
+
+
+def test_a_save_made_while_the_database_is_away_is_held_and_stored_when_it_returns(
+    away, patient_app
+):
     database, seeded = away
-    app = _app(database.url, wait=15)
-    client = app.test_client()
-    auth = {"Authorization": f"Bearer {seeded['token']}"}
+    client, auth = patient_app.test_client(), _auth(seeded)
     timer = _returning(database)
     started = time.monotonic()
     response = client.patch(f"/api/v1/assessments/{seeded['id']}",
@@ -139,14 +147,11 @@ def test_a_save_made_while_the_database_is_away_is_held_and_stored_when_it_retur
     stored = client.get(f"/api/v1/assessments/{seeded['id']}", headers=auth).get_json()
     assert stored["answers"]["policy"]["what_is_changing"] == NEW_TEXT
     assert stored["version"] == response.get_json()["version"]
-    _dispose(app)
 
 
-def test_a_new_assessment_started_during_the_outage_is_made_exactly_once(away):
+def test_a_new_assessment_started_during_the_outage_is_made_exactly_once(away, patient_app):
     database, seeded = away
-    app = _app(database.url, wait=15)
-    client = app.test_client()
-    auth = {"Authorization": f"Bearer {seeded['token']}"}
+    client, auth = patient_app.test_client(), _auth(seeded)
     timer = _returning(database)
     response = client.post("/api/v1/assessments", headers=auth, json={"answers": {
         "key_details": {"policy_name": "Started in an outage", "department": DEPARTMENT}}})
@@ -156,26 +161,23 @@ def test_a_new_assessment_started_during_the_outage_is_made_exactly_once(away):
     assert REPLAYED_HEADER in response.headers
     listed = client.get("/api/v1/assessments?q=Started in an outage", headers=auth).get_json()
     assert [a["id"] for a in listed["items"]] == [response.get_json()["id"]]
-    _dispose(app)
 
 
-def test_a_page_asked_for_during_the_outage_is_shown_when_the_database_returns(away):
-    database, _ = away
-    app = _app(database.url, wait=15)
-    timer = _returning(database)
-    response = app.test_client().get("/sign-in")
+def test_a_page_asked_for_during_the_outage_is_shown_when_the_database_returns(
+    away, patient_app
+):
+    timer = _returning(away[0])
+    response = patient_app.test_client().get("/sign-in")
     timer.join()
     assert response.status_code == 200
     assert "Sign in" in response.get_data(as_text=True)
-    _dispose(app)
 
 
 def test_a_request_held_longer_than_the_wait_is_answered_503_with_retry_after(away):
     database, seeded = away
     app = _app(database.url, wait=0.6)
     started = time.monotonic()
-    response = app.test_client().get(
-        "/api/v1/assessments", headers={"Authorization": f"Bearer {seeded['token']}"})
+    response = app.test_client().get("/api/v1/assessments", headers=_auth(seeded))
     took = time.monotonic() - started
 
     assert response.status_code == 503
@@ -184,11 +186,9 @@ def test_a_request_held_longer_than_the_wait_is_answered_503_with_retry_after(aw
     assert 0.3 <= took < 5
 
 
-def test_the_health_check_is_never_held_so_load_balancers_learn_at_once(away):
-    database, _ = away
-    app = _app(database.url, wait=15)
+def test_the_health_check_is_never_held_so_load_balancers_learn_at_once(patient_app):
     started = time.monotonic()
-    response = app.test_client().get("/healthz")
+    response = patient_app.test_client().get("/healthz")
     assert response.status_code == 503
     assert time.monotonic() - started < 5
 
