@@ -74,3 +74,27 @@ def test_demo_data_loads_once_and_prints_the_users(app, client):
     assert "already loaded" in second.output
     statuses = sorted(a.status for a in db.session.query(Assessment))
     assert statuses == ["draft", "published", "returned", "signed_off", "submitted"]
+
+
+def test_a_token_of_a_deactivated_user_or_a_revoked_token_finds_nobody(api_as, factory):
+    from ehria.accounts import hash_token, user_for_token
+    from ehria.models import utcnow
+
+    officer = factory.user("officer@example.gov.uk", "lead_officer", "deg_chair")
+    token, other = factory.token(officer), factory.token(officer)
+    found = user_for_token(token)
+    assert found is officer and found.roles == {"lead_officer", "deg_chair"}
+
+    db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == hash_token(token))
+    ).revoked_at = utcnow()
+    db.session.commit()
+    assert user_for_token(token) is None
+    assert user_for_token(other) is officer
+
+    officer.active = False
+    db.session.commit()
+    assert user_for_token(other) is None
+    assert api_as(None).client.get(
+        "/api/v1/departments", headers={"Authorization": f"Bearer {other}"}
+    ).status_code == 401
