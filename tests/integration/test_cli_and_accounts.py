@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select, text
 
+from ehria.accounts import hash_token, user_for_token
 from ehria.extensions import db
-from ehria.models import ApiToken, Assessment, User
+from ehria.models import ApiToken, Assessment, User, utcnow
 
 
 def run(app, *args: str):
@@ -77,9 +78,6 @@ def test_demo_data_loads_once_and_prints_the_users(app, client):
 
 
 def test_a_token_of_a_deactivated_user_or_a_revoked_token_finds_nobody(api_as, factory):
-    from ehria.accounts import hash_token, user_for_token
-    from ehria.models import utcnow
-
     officer = factory.user("officer@example.gov.uk", "lead_officer", "deg_chair")
     token, other = factory.token(officer), factory.token(officer)
     found = user_for_token(token)
