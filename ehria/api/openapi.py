@@ -36,6 +36,17 @@ def _responses(ok: int, schema: str | dict | None, *errors: int) -> dict:
     return responses
 
 
+# What a PATCH answers with `Prefer: return=minimal` (ehria.api.assessments.minimal_json).
+MINIMAL_ASSESSMENT = {
+    "type": "object",
+    "required": ["id", "revision", "version", "screening_outcome"],
+    "properties": {
+        "id": {"type": "integer"}, "revision": {"type": "integer"},
+        "version": {"type": "string"}, "screening_outcome": {"type": "object"},
+    },
+}
+
+
 @cache
 def build_spec() -> dict:
     spec = APISpec(
@@ -81,10 +92,21 @@ def build_spec() -> dict:
                 "responses": _responses(200, "Assessment", 404)},
         "patch": {
             "summary": "Merge answers (authors; needs If-Match)",
-            "parameters": [assessment_id, {"name": "If-Match", "in": "header",
-                                           "required": True, "schema": {"type": "string"}}],
+            "description": "With `Prefer: return=minimal` (RFC 7240) the answer is only "
+                           "the id, revision, version and screening outcome, and says "
+                           "`Preference-Applied: return=minimal`; otherwise the whole "
+                           "assessment, as GET gives it.",
+            "parameters": [
+                assessment_id,
+                {"name": "If-Match", "in": "header", "required": True,
+                 "schema": {"type": "string"}},
+                {"name": "Prefer", "in": "header", "required": False,
+                 "schema": {"type": "string", "example": "return=minimal"}},
+            ],
             "requestBody": body,
-            "responses": _responses(200, "Assessment", 400, 403, 404, 409, 412, 422, 428),
+            "responses": _responses(
+                200, {"oneOf": ["Assessment", MINIMAL_ASSESSMENT]},
+                400, 403, 404, 409, 412, 422, 428),
         },
     })
     for action, summary, fields in (

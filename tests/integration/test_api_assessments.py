@@ -317,6 +317,8 @@ def test_the_openapi_document_describes_the_assessment_paths(client):
         document["paths"]
     )
     assert "Assessment" in document["components"]["schemas"]
+    patch = document["paths"]["/assessments/{assessment_id}"]["patch"]
+    assert {p["name"] for p in patch["parameters"]} >= {"If-Match", "Prefer"}
 
 
 def test_the_openapi_document_describes_every_api_route(app, client):
