@@ -30,18 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.api_bench import make_app  # noqa: E402  (after the path is set)
+
 DEPARTMENT = "Children and Family Services"
-
-
-def make_app(database_url: str):
-    from ehria import create_app
-
-    return create_app({
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "SECRET_KEY": "benchmark-only",
-        "EHRIA_ENV": "development",
-        "EHRIA_REQUEST_LOG": False,
-    })
 
 
 def seed(app, allow_any: bool) -> tuple[str, int]:
