@@ -26,6 +26,7 @@ The health check is never held: it answers for itself, 503 while the database is
 from __future__ import annotations
 
 import io
+import itertools
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -109,14 +110,14 @@ class HoldWhileDatabaseIsAway:
 
     def _wait_for_database(self, deadline: float) -> bool:
         """True once the database answers; False if it has not by the deadline."""
-        for attempt in range(10_000):
-            pause = PROBE_INTERVALS[min(attempt, len(PROBE_INTERVALS) - 1)]
+        pauses = itertools.chain(PROBE_INTERVALS, itertools.repeat(PROBE_INTERVALS[-1]))
+        for pause in pauses:
             if time.monotonic() + pause >= deadline:
                 return False
             time.sleep(pause)
             if self._database_answers():
                 return True
-        return False
+        return False  # (never reached: the pauses go on until the deadline)
 
     def _database_answers(self) -> bool:
         with self.app.app_context():
