@@ -181,6 +181,24 @@ def _signature(assessment: Assessment, user: User, role: Role, job_title: str) -
     )
 
 
+def may_have_signatures(assessment: Assessment) -> bool:
+    """Signatures of a revision are made at its submission and its sign-off, and the
+    submission stamps `submitted_at` in the same transaction: none before it."""
+    return assessment.revision.submitted_at is not None
+
+
+def may_have_signed_record(assessment: Assessment) -> bool:
+    """The signed record of a revision is written by `freeze`, which stamps `frozen_at`."""
+    return assessment.revision.frozen_at is not None
+
+
+def may_have_comments(assessment: Assessment) -> bool:
+    """Comments are made on submitting (a reply) and on returning, both of a submitted
+    revision; a later revision follows a submitted one. So a first revision never yet
+    submitted (every new draft) has none."""
+    return assessment.current_revision > 1 or assessment.revision.submitted_at is not None
+
+
 def signatures_of(assessment: Assessment, revision: int | None = None) -> list[Signature]:
     number = assessment.current_revision if revision is None else revision
     return list(db.session.scalars(

@@ -58,31 +58,19 @@ ASSESSMENT_SCHEMA = AssessmentSchema()
 SCREENING_OUTCOME_SCHEMA = ScreeningOutcomeSchema()
 
 
-def may_have_signatures(assessment: Assessment) -> bool:
-    """Signatures of a revision are made at its submission and its sign-off, and the
-    submission stamps `submitted_at` in the same transaction: none before it."""
-    return assessment.revision.submitted_at is not None
-
-
-def may_have_signed_record(assessment: Assessment) -> bool:
-    """The signed record of a revision is written by `freeze`, which stamps `frozen_at`."""
-    return assessment.revision.frozen_at is not None
-
-
-def may_have_comments(assessment: Assessment) -> bool:
-    """Comments are made on submitting (a reply) and on returning, both of a submitted
-    revision; a later revision follows a submitted one. So a first revision never yet
-    submitted (every new draft) has none."""
-    return assessment.current_revision > 1 or assessment.revision.submitted_at is not None
-
-
 def assessment_json(assessment: Assessment) -> dict:
     """The assessment as design/API.md shows it.
 
     The signatures, signed record and comments are only queried when the workflow can
     have made them (see the `may_have_*` rules), which spares a draft three statements.
     """
-    from ehria.workflow import signatures_of, signed_record_of
+    from ehria.workflow import (
+        may_have_comments,
+        may_have_signatures,
+        may_have_signed_record,
+        signatures_of,
+        signed_record_of,
+    )
 
     revision = assessment.revision
     record = signed_record_of(assessment) if may_have_signed_record(assessment) else None
