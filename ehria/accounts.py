@@ -9,14 +9,17 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ehria.extensions import db
-from ehria.models import ApiToken, Department, User, UserRole
+from ehria.models import ApiToken, Department, User, UserRole, utcnow
 from ehria.roles import Role
+from ehria.sessions import end_all_sessions
 
 MIN_PASSWORD_LENGTH = 10
 # Checked against when no user matches, so a wrong e-mail costs as long as a wrong password.
@@ -24,7 +27,12 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
 class AccountError(ValueError):
-    """A request about accounts that cannot be carried out; the message says why."""
+    """A request about accounts that cannot be carried out; the message says why, and
+    `field` names the form field it is about, when it is about one."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def normalise_email(email: str) -> str:
@@ -69,8 +77,7 @@ def create_user(
         raise AccountError("Enter an e-mail address in the correct format.")
     if find_user(email):
         raise AccountError(f"A user with the e-mail {email} exists already.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters.")
+    _check_new_password(password)
     try:
         role_set = {Role(role) for role in roles}
     except ValueError as error:
@@ -112,10 +119,14 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_token(user: User) -> str:
-    """Make a new API token for `user`; the plain token is returned once and never stored."""
+def create_token(user: User, days: float | None = None) -> str:
+    """Make a new API token for `user`, lapsing after `days` if given; the plain token is
+    returned once and never stored."""
+    if days is not None and days <= 0:
+        raise AccountError("A token's lifetime must be a positive number of days.")
     token = "ehria_" + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=user, token_hash=hash_token(token)))
+    expires_at = utcnow() + timedelta(days=days) if days is not None else None
+    db.session.add(ApiToken(user=user, token_hash=hash_token(token), expires_at=expires_at))
     db.session.flush()
     return token
 
@@ -123,26 +134,77 @@ def create_token(user: User) -> str:
 # Built once: every API request runs it, and a statement made afresh each time costs
 # about as much CPU again as running it (construction and its cache key).
 _USER_FOR_TOKEN = (
-    select(User)
+    select(User, ApiToken.id, ApiToken.last_used_at)
     .join(ApiToken, ApiToken.user_id == User.id)
     .where(
         ApiToken.token_hash == bindparam("token_hash"),
         ApiToken.revoked_at.is_(None),
+        or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > bindparam("now")),
         User.active,
     )
     .options(joinedload(User.role_rows))  # LEFT OUTER JOIN user_roles
 )
+# "Last used" is kept to within this much, so a busy token costs a write now and then
+# rather than on every request.
+LAST_USE_PRECISION = timedelta(minutes=10)
 
 
-def user_for_token(token: str) -> User | None:
-    """The active user holding this unrevoked token, or None.
+@dataclass(frozen=True)
+class TokenHolder:
+    """The user an API token belongs to, and whether its last use needs recording."""
+
+    user: User
+    token_id: int
+    use_to_record: datetime | None
+
+
+def user_for_token(token: str) -> TokenHolder | None:
+    """The active user holding this unrevoked, unexpired token, or None.
 
     Every API request starts here, so the token, its user and the user's roles come in
     one statement (a join) rather than three.
     """
-    return db.session.scalars(
-        _USER_FOR_TOKEN, {"token_hash": hash_token(token)}
+    now = utcnow()
+    row = db.session.execute(
+        _USER_FOR_TOKEN, {"token_hash": hash_token(token), "now": now}
     ).unique().one_or_none()
+    if row is None:
+        return None
+    user, token_id, last_used = row
+    stale = last_used is None or as_utc(last_used) < now - LAST_USE_PRECISION
+    return TokenHolder(user, token_id, now if stale else None)
+
+
+def record_token_use(holder: TokenHolder) -> None:
+    """Note when the token was used, after the request's own work has been committed."""
+    if holder.use_to_record is not None:
+        db.session.execute(update(ApiToken).where(ApiToken.id == holder.token_id)
+                           .values(last_used_at=holder.use_to_record))
+        db.session.commit()
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    """A user's tokens, newest first (only hashes are stored: these are never shown)."""
+    return list(db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())))
+
+
+def revoke_token(user: User, token_id: int) -> ApiToken:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise AccountError("That token does not belong to this user.")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    db.session.flush()
+    return token
+
+
+def revoke_all_tokens(user: User) -> int:
+    """Revoke every live token of `user`; returns how many were revoked."""
+    result = db.session.execute(
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow()))
+    return int(result.rowcount or 0)
 
 
 def update_user(
@@ -166,8 +228,39 @@ def update_user(
         raise AccountError("Lead officers and DEG chairs belong to a department.")
     user.role_rows = [UserRole(role=role.value) for role in sorted(role_set)]
     user.department = dept
+    if user.active and not active:
+        end_all_sessions(user)  # a leaver is signed out of every browser at once
     user.active = active
     db.session.flush()
+
+
+def _check_new_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters.")
+
+
+def set_password(user: User, password: str) -> None:
+    """Give `user` a new password and end every session they have (by anyone's hand)."""
+    _check_new_password(password)
+    user.password_hash = generate_password_hash(password)
+    end_all_sessions(user)
+    db.session.flush()
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """The user's own change: the current password must be right; every session ends
+    (the caller starts a fresh one for the browser that made the change)."""
+    if not check_password_hash(user.password_hash, current_password):
+        raise AccountError("Your current password is not correct", "current_password")
+    if new_password == current_password:
+        raise AccountError("The new password must be different from the current one",
+                           "new_password")
+    set_password(user, new_password)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite gives stored UTC times back without their zone."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def all_users() -> list[User]:

@@ -1,13 +1,23 @@
-"""Sessions for people using the pages (Flask-Login); the API uses tokens instead."""
+"""Sessions for people using the pages (Flask-Login); the API uses tokens instead.
+
+A signed-in browser holds a session token (ehria.sessions) beside Flask-Login's user id in
+its cookie; the user is loaded only while that token's server-side row lives.
+"""
 
 from __future__ import annotations
 
-from flask import Flask
+from datetime import timedelta
+
+from flask import Flask, current_app, session
+from flask_login import login_user, logout_user
 from govuk_frontend_wtf.main import WTFormsHelpers
 
 from ehria.extensions import db, login_manager
 from ehria.models import User
 from ehria.roles import ROLE_LABELS, Role
+from ehria.sessions import end_session, forget_expired_sessions, start_session, user_for_session
+
+SESSION_COOKIE_KEY = "session_token"
 
 
 def init_auth(app: Flask) -> None:
@@ -21,7 +31,37 @@ def init_auth(app: Flask) -> None:
     app.add_template_filter(lambda role: ROLE_LABELS[Role(role)], "role_label")
 
 
+def session_max_age() -> timedelta:
+    """How long a session may last from sign-in, however busy (EHRIA_SESSION_MAX_HOURS)."""
+    return current_app.config["SESSION_MAX_AGE"]
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    try:
+        number = int(user_id)
+    except ValueError:
+        return None
+    return user_for_session(number, session.get(SESSION_COOKIE_KEY), session_max_age())
+
+
+def begin_session(user: User) -> None:
+    """Sign `user` in to a fresh session: a new cookie (no fixation) and a new server row.
+
+    Commits, so the session exists before the response that carries its cookie.
+    """
+    forget_expired_sessions(session_max_age())
+    token = start_session(user)
+    db.session.commit()
+    session.clear()
+    session.permanent = True  # the cookie lapses EHRIA_SESSION_HOURS after the last request
+    session[SESSION_COOKIE_KEY] = token
+    login_user(user)
+
+
+def finish_session() -> None:
+    """Sign this browser out: its server row goes, so every copy of the cookie stops working."""
+    end_session(session.get(SESSION_COOKIE_KEY))
+    db.session.commit()
+    logout_user()
+    session.clear()

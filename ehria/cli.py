@@ -6,7 +6,15 @@ import click
 from flask import Flask, current_app
 
 from ehria import demo
-from ehria.accounts import AccountError, create_department, create_token, create_user, find_user
+from ehria.accounts import (
+    AccountError,
+    create_department,
+    create_token,
+    create_user,
+    find_user,
+    revoke_all_tokens,
+    set_password,
+)
 from ehria.extensions import db
 from ehria.roles import Role
 
@@ -49,17 +57,50 @@ def create_user_command(
     click.echo(f"Created user {user.email} ({', '.join(sorted(roles))})")
 
 
-@click.command("create-token")
-@click.option("--email", required=True)
-def create_token_command(email: str) -> None:
-    """Print a new API token for a user; the token itself is printed once, alone, last."""
+def _user(email: str):
     user = find_user(email)
     if user is None:
         _fail(AccountError(f"No user has the e-mail {email}."))
-    token = create_token(user)
+    return user
+
+
+@click.command("create-token")
+@click.option("--email", required=True)
+@click.option("--days", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="The token stops working this many days from now (default: never).")
+def create_token_command(email: str, days: float | None) -> None:
+    """Print a new API token for a user; the token itself is printed once, alone, last."""
+    user = _user(email)
+    token = create_token(user, days)
     db.session.commit()
-    click.echo(f"API token for {user.email} (keep it secret; it is not stored):")
+    lapses = f", valid for {days:g} days" if days else ""
+    click.echo(f"API token for {user.email} (keep it secret; it is not stored{lapses}):")
     click.echo(token)
+
+
+@click.command("revoke-tokens")
+@click.option("--email", required=True)
+def revoke_tokens_command(email: str) -> None:
+    """Revoke every API token of a user at once (a lost laptop, a leaver)."""
+    user = _user(email)
+    count = revoke_all_tokens(user)
+    db.session.commit()
+    click.echo(f"Revoked {count} API token{'s' if count != 1 else ''} of {user.email}")
+
+
+@click.command("set-password")
+@click.option("--email", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="At least 10 characters (asked for when left out).")
+def set_password_command(email: str, password: str) -> None:
+    """Give a user a new password; every session they have ends."""
+    user = _user(email)
+    try:
+        set_password(user, password)
+    except AccountError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(f"Password of {user.email} changed; their sessions have ended")
 
 
 @click.command("demo-data")
@@ -78,6 +119,6 @@ def demo_data_command() -> None:
 def register_commands(app: Flask) -> None:
     for command in (
         create_department_command, create_user_command, create_token_command,
-        demo_data_command,
+        revoke_tokens_command, set_password_command, demo_data_command,
     ):
         app.cli.add_command(command)

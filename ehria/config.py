@@ -34,6 +34,9 @@ def _environment_settings() -> dict[str, object]:
     if hours := os.environ.get("EHRIA_SESSION_HOURS"):
         hours_number = _number(hours, "EHRIA_SESSION_HOURS")
         settings["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=hours_number)
+    if hours := os.environ.get("EHRIA_SESSION_MAX_HOURS"):
+        settings["SESSION_MAX_AGE"] = timedelta(
+            hours=_number(hours, "EHRIA_SESSION_MAX_HOURS"))
     if wait := os.environ.get("EHRIA_DATABASE_WAIT_SECONDS"):
         settings["EHRIA_DATABASE_WAIT_SECONDS"] = _number(wait, "EHRIA_DATABASE_WAIT_SECONDS")
     if hops := os.environ.get("EHRIA_PROXY_HOPS"):
@@ -88,6 +91,9 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         # Session cookies signed longer ago than this are refused (EHRIA_SESSION_HOURS);
         # with session.permanent set at sign-in, counted from the last request.
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+        # However busy, a session ends this long after sign-in (EHRIA_SESSION_MAX_HOURS), so
+        # a stolen cookie that is kept in use still lapses.
+        SESSION_MAX_AGE=timedelta(hours=12),
         # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
         EHRIA_PROXY_HOPS=0,
         # Failed sign-ins allowed per e-mail address and per client address in the window.

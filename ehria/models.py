@@ -83,6 +83,9 @@ class ApiToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = timestamp(default=utcnow)
     revoked_at: Mapped[datetime | None] = timestamp(nullable=True)
+    expires_at: Mapped[datetime | None] = timestamp(nullable=True)
+    # Recorded at most every few minutes (ehria.accounts), not on every request.
+    last_used_at: Mapped[datetime | None] = timestamp(nullable=True)
 
     user: Mapped[User] = relationship()
 

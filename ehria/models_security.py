@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ehria.extensions import db
@@ -31,3 +31,18 @@ class SignInAttempt(db.Model):
     email_hash: Mapped[str] = mapped_column(String(64))
     address_hash: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = timestamp(default=utcnow)
+
+
+class UserSession(db.Model):
+    """A signed-in session of the pages (ehria.sessions): only its token's SHA-256 is kept.
+
+    The row is the session's right to exist: deleting it signs that browser out, whatever
+    copy of the cookie anyone holds.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = timestamp(default=utcnow, index=True)

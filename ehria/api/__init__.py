@@ -6,10 +6,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from ehria.accounts import user_for_token
+from ehria.accounts import TokenHolder, record_token_use, user_for_token
+from ehria.extensions import db
 from ehria.models import User
 from ehria.permissions import declare_access
 from ehria.roles import Role
@@ -66,6 +68,15 @@ def api_user() -> User:
     return g.api_user
 
 
+def _note_token_use(holder: TokenHolder) -> None:
+    """Best effort, after the view's own commit: a failure here never fails the answer."""
+    try:
+        record_token_use(holder)
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.warning("could not record the use of API token %s", holder.token_id)
+
+
 def token_required(*roles: Role) -> Callable[[View], View]:
     """A bearer token of an active user; with `roles`, the user must hold one of them."""
 
@@ -74,16 +85,19 @@ def token_required(*roles: Role) -> Callable[[View], View]:
         def wrapper(*args, **kwargs):
             header = request.headers.get("Authorization", "")
             scheme, _, token = header.partition(" ")
-            user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
-            if user is None:
+            holder = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+            if holder is None:
                 raise ApiError(
                     401, "Send a valid API token: Authorization: Bearer <token>.",
                     headers={"WWW-Authenticate": 'Bearer realm="ehria"'},
                 )
+            user = holder.user
             if roles and not user.roles & set(roles):
                 raise ApiError(403, "Your roles do not allow this.")
             g.api_user = user
-            return view(*args, **kwargs)
+            response = view(*args, **kwargs)
+            _note_token_use(holder)
+            return response
 
         declare_access(wrapper, "token:" + ",".join(roles))
         return wrapper  # type: ignore[return-value]

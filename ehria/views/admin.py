@@ -11,15 +11,19 @@ from ehria.accounts import (
     create_department,
     create_user,
     department_names,
+    revoke_token,
+    tokens_of,
     update_user,
 )
+from ehria.auth import session_max_age
 from ehria.extensions import db
 from ehria.models import Notification, User
 from ehria.permissions import signed_in
 from ehria.roles import Role
+from ehria.sessions import end_all_sessions, live_session_count
 from ehria.views.pages import error_list
 from forms.admin import NO_DEPARTMENT, DepartmentForm, NewUserForm, UserRolesForm
-from forms.base import same_value_choices
+from forms.base import BaseForm, same_value_choices
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -84,10 +88,14 @@ def new_user():
                            user=None), 400 if form.errors else 200
 
 
+def _user_or_404(user_id: int) -> User:
+    return db.session.get(User, user_id) or abort(404)
+
+
 @blueprint.route("/users/<int:user_id>", methods=["GET", "POST"])
 @signed_in(Role.ADMIN)
 def edit_user(user_id: int):
-    user = db.session.get(User, user_id) or abort(404)
+    user = _user_or_404(user_id)
     form = UserRolesForm()
     _department_choices(form)
     if request.method == "GET":
@@ -107,5 +115,38 @@ def edit_user(user_id: int):
                 db.session.commit()
                 flash(f"Account of {user.email} updated.", "success")
                 return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, errors=error_list(form),
-                           user=user), 400 if form.errors else 200
+    return render_template(
+        "admin/user_form.html", form=form, errors=error_list(form), user=user,
+        tokens=tokens_of(user), sessions=live_session_count(user, session_max_age()),
+        action_form=BaseForm(),
+    ), 400 if form.errors else 200
+
+
+@blueprint.post("/users/<int:user_id>/sign-out-everywhere")
+@signed_in(Role.ADMIN)
+def sign_out_everywhere(user_id: int):
+    """End every session of the user (a lost laptop, a shared computer left signed in)."""
+    user = _user_or_404(user_id)
+    if not BaseForm().validate_on_submit():
+        abort(400)
+    count = end_all_sessions(user)
+    db.session.commit()
+    flash(f"{user.name} has been signed out everywhere ({count} session"
+          f"{'s' if count != 1 else ''} ended).", "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@blueprint.post("/users/<int:user_id>/tokens/<int:token_id>/revoke")
+@signed_in(Role.ADMIN)
+def revoke_api_token(user_id: int, token_id: int):
+    user = _user_or_404(user_id)
+    if not BaseForm().validate_on_submit():
+        abort(400)
+    try:
+        revoke_token(user, token_id)
+    except AccountError:
+        db.session.rollback()
+        abort(404)
+    db.session.commit()
+    flash(f"API token {token_id} of {user.name} revoked.", "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))

@@ -2,13 +2,15 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import login_user, logout_user
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
-from ehria.accounts import authenticate
-from ehria.permissions import public
+from ehria.accounts import AccountError, authenticate, change_password
+from ehria.auth import begin_session, finish_session
+from ehria.extensions import db
+from ehria.permissions import public, signed_in
 from ehria.security import clear_failed_sign_ins, record_failed_sign_in, sign_in_allowed
-from forms.auth import SignInForm
+from forms.auth import ChangePasswordForm, SignInForm
 
 blueprint = Blueprint("auth", __name__)
 
@@ -40,9 +42,7 @@ def sign_in():
         if user is not None:
             clear_failed_sign_ins(form.email.data)
             next_url = _safe_next(request.args.get("next"))
-            session.clear()  # a fresh session at sign-in: no fixation
-            session.permanent = True  # expires EHRIA_SESSION_HOURS after the last request
-            login_user(user)
+            begin_session(user)
             return redirect(next_url)
         record_failed_sign_in(form.email.data, address)
         form.email.errors.append("Enter a correct email address and password")
@@ -53,7 +53,27 @@ def sign_in():
 @blueprint.post("/sign-out")
 @public
 def sign_out():
-    logout_user()
-    session.clear()
+    finish_session()
     flash("You have signed out.", "success")
     return redirect(url_for("auth.sign_in"))
+
+
+@blueprint.route("/account/password", methods=["GET", "POST"])
+@signed_in()
+def change_own_password():
+    """Every other session of the user ends; this browser gets a fresh one."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_password(current_user, form.current_password.data, form.new_password.data)
+        except AccountError as error:
+            db.session.rollback()
+            target = getattr(form, error.field) if error.field else form.new_password
+            target.errors = [*target.errors, str(error)]
+        else:
+            begin_session(current_user)
+            flash("Your password has been changed. You have been signed out everywhere "
+                  "else.", "success")
+            return redirect(url_for("home.index"))
+    status = 400 if form.errors else 200
+    return render_template("auth/change_password.html", form=form), status

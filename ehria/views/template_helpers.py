@@ -33,7 +33,13 @@ def local_time(moment: datetime) -> datetime:
     return moment.astimezone(COUNCIL_TIME_ZONE)
 
 
+def datetime_words(moment: datetime) -> str:
+    """ "1 December 2026, 19:40": a moment as the council's pages write it."""
+    return f"{moment.day} {moment:%B %Y}, {moment:%H:%M}"
+
+
 def register(app: Flask) -> None:
+    app.add_template_filter(datetime_words, "datetime_words")
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(choice_pairs, "choice_pairs")
     app.add_template_filter(long_date, "long_date")

@@ -80,7 +80,7 @@ def test_demo_data_loads_once_and_prints_the_users(app, client):
 def test_a_token_of_a_deactivated_user_or_a_revoked_token_finds_nobody(api_as, factory):
     officer = factory.user("officer@example.gov.uk", "lead_officer", "deg_chair")
     token, other = factory.token(officer), factory.token(officer)
-    found = user_for_token(token)
+    found = user_for_token(token).user
     assert found is officer and found.roles == {"lead_officer", "deg_chair"}
 
     db.session.scalar(
@@ -88,7 +88,7 @@ def test_a_token_of_a_deactivated_user_or_a_revoked_token_finds_nobody(api_as, f
     ).revoked_at = utcnow()
     db.session.commit()
     assert user_for_token(token) is None
-    assert user_for_token(other) is officer
+    assert user_for_token(other).user is officer
 
     officer.active = False
     db.session.commit()

@@ -76,8 +76,12 @@ def started(api) -> dict:
 
 def test_a_token_its_user_and_their_roles_are_one_statement(api_as, officer):
     api = api_as(officer)
+    first_use = statements_of(lambda: api.get("/departments"))
+    # the token with its user and roles; the departments; then the token's first use noted
+    assert len(first_use) == 3
+    assert first_use[2].startswith("UPDATE api_tokens SET last_used_at")
     statements = statements_of(lambda: api.get("/departments"))
-    assert len(statements) == 2  # the token with its user and roles; the departments
+    assert len(statements) == 2  # used again soon after: nothing more to note
     assert "FROM users JOIN api_tokens" in statements[0]
     assert "user_roles" in statements[0]
 
