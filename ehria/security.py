@@ -1,9 +1,9 @@
 """What running in production needs beyond the features: security headers on every
-response, sessions that expire, sign-in rate limiting counted in the database, one JSON log
-line per request, and a clean 503 (never a crash) while the database is unreachable.
+response, input no database can store refused up front, one JSON log line per request,
+and a clean 503 (never a crash) while the database is unreachable.
 
-`init_security(app)` is called once by `create_app`. The sign-in view calls
-`sign_in_allowed`, `record_failed_sign_in` and `clear_failed_sign_ins`.
+`init_security(app)` is called once by `create_app`. The sign-in limit itself is in
+`ehria.sign_in_limit`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
-import hmac
 import json
 import logging
 import time
@@ -19,17 +18,13 @@ from datetime import UTC, datetime
 
 from flask import Flask, current_app, g, render_template, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import delete, func, or_, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import inspect as sa_inspect
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
-from ehria.accounts import normalise_email
 from ehria.database_outage import RUN, mark_database_unavailable
 from ehria.extensions import db
-from ehria.models import utcnow
-from ehria.models_security import SignInAttempt  # registers the table on db.metadata
 
 # GOV.UK Frontend's page template carries one fixed inline script, which marks the body
 # `js-enabled govuk-frontend-supported` (without that class its components refuse to start).
@@ -170,66 +165,6 @@ def _refuse_unstorable_input() -> ResponseReturnValue | None:
         return None
     path, message = problem
     return _refused_input(422, "The request is not valid.", {path: [message]})
-
-
-# ---- sign-in rate limiting -----------------------------------------------------------
-
-def _digest(kind: str, value: str) -> str:
-    """A keyed hash, so the table never holds what was typed or who typed it."""
-    key = str(current_app.config["SECRET_KEY"]).encode("utf-8")
-    return hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
-
-
-def _keys(email: str | None, address: str | None) -> tuple[str, str]:
-    return (
-        _digest("email", normalise_email(email or "")),
-        _digest("address", (address or "unknown").strip()),
-    )
-
-
-def _window_start() -> datetime:
-    return utcnow() - current_app.config["SIGN_IN_WINDOW"]
-
-
-def failed_sign_ins(email: str | None, address: str | None) -> tuple[int, int]:
-    """Failed sign-ins in the current window: (for this e-mail, from this address)."""
-    email_hash, address_hash = _keys(email, address)
-    row = db.session.execute(
-        select(
-            func.count().filter(SignInAttempt.email_hash == email_hash),
-            func.count().filter(SignInAttempt.address_hash == address_hash),
-        ).where(
-            or_(SignInAttempt.email_hash == email_hash,
-                SignInAttempt.address_hash == address_hash),
-            SignInAttempt.at > _window_start(),
-        )
-    ).one()
-    return int(row[0]), int(row[1])
-
-
-def sign_in_allowed(email: str | None, address: str | None) -> bool:
-    """False once SIGN_IN_MAX_FAILURES failures for this e-mail or from this address fall
-    within SIGN_IN_WINDOW; check it before checking the password."""
-    limit = int(current_app.config["SIGN_IN_MAX_FAILURES"])
-    by_email, by_address = failed_sign_ins(email, address)
-    return by_email < limit and by_address < limit
-
-
-def record_failed_sign_in(email: str | None, address: str | None) -> None:
-    """Count one failure, and forget those older than the window. Commits at once, so the
-    count holds whatever happens to the rest of the request, in every worker."""
-    email_hash, address_hash = _keys(email, address)
-    db.session.execute(delete(SignInAttempt).where(SignInAttempt.at <= _window_start()))
-    db.session.add(SignInAttempt(email_hash=email_hash, address_hash=address_hash))
-    db.session.commit()
-
-
-def clear_failed_sign_ins(email: str | None) -> None:
-    """After a successful sign-in, that e-mail's failures no longer count (those from the
-    client address still do). Commits."""
-    email_hash, _ = _keys(email, None)
-    db.session.execute(delete(SignInAttempt).where(SignInAttempt.email_hash == email_hash))
-    db.session.commit()
 
 
 # ---- request logs --------------------------------------------------------------------

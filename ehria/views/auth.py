@@ -1,5 +1,6 @@
 """Sign in and sign out."""
 
+import re
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -9,7 +10,7 @@ from ehria.accounts import AccountError, authenticate, change_password
 from ehria.auth import begin_session, finish_session
 from ehria.extensions import db
 from ehria.permissions import public, signed_in
-from ehria.security import clear_failed_sign_ins, record_failed_sign_in, sign_in_allowed
+from ehria.sign_in_limit import clear_failures, reserve_attempt
 from forms.auth import ChangePasswordForm, SignInForm
 
 blueprint = Blueprint("auth", __name__)
@@ -20,9 +21,15 @@ TOO_MANY_ATTEMPTS = (
 )
 
 
+# Control characters would break the Location header (CR/LF splitting it); a backslash
+# is read by browsers as a slash, so "/\evil.example" would leave the site.
+_UNSAFE_IN_NEXT = re.compile(r"[\x00-\x1f\x7f\\]")
+
+
 def _safe_next(target: str | None) -> str:
     """Only same-site paths, so the sign-in page cannot be used to send people elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//"):
+    if (target and target.startswith("/") and not target.startswith("//")
+            and not _UNSAFE_IN_NEXT.search(target)):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
@@ -35,16 +42,15 @@ def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
         address = request.remote_addr
-        if not sign_in_allowed(form.email.data, address):
+        if not reserve_attempt(form.email.data, address):
             form.email.errors.append(TOO_MANY_ATTEMPTS)
             return render_template("auth/sign_in.html", form=form), 429
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
-            clear_failed_sign_ins(form.email.data)
+            clear_failures(form.email.data)
             next_url = _safe_next(request.args.get("next"))
             begin_session(user)
             return redirect(next_url)
-        record_failed_sign_in(form.email.data, address)
         form.email.errors.append("Enter a correct email address and password")
     status = 400 if form.errors else 200
     return render_template("auth/sign_in.html", form=form), status

@@ -9,6 +9,7 @@ import hashlib
 import json
 import logging
 import re
+import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -262,6 +263,29 @@ def test_sign_in_is_refused_after_ten_failures_from_an_address(client, officer):
     assert sign_in(client, environ_base=attacker).status_code == 429
     other = client.application.test_client()
     assert sign_in(other, environ_base={"REMOTE_ADDR": "192.0.2.8"}).status_code == 302
+
+
+def test_thirty_wrong_passwords_at_once_get_exactly_ten_checked(app, client, officer):
+    """Checking the limit and counting the attempt are one step: however many arrive at
+    the same moment, the eleventh and later are refused without a password check."""
+    attempts = 30
+    ready = threading.Barrier(attempts)
+    statuses: list[int] = []
+
+    def attempt() -> None:
+        browser = app.test_client()
+        ready.wait()
+        response = sign_in(browser, password="wrong-password",
+                           environ_base={"REMOTE_ADDR": "198.51.100.4"})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=attempt) for _ in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(statuses) == [400] * 10 + [429] * 20
+    assert db.session.scalar(select(db.func.count()).select_from(SignInAttempt)) == 10
 
 
 def test_a_successful_sign_in_clears_that_emails_failures(client, officer):

@@ -63,6 +63,24 @@ def test_sign_in_only_redirects_within_the_site(client, officer):
     assert response.headers["Location"] == "/"
 
 
+@pytest.mark.parametrize("next_path", [
+    "/%0d%0aSet-Cookie:x=1", "/%0aLocation:%20https://evil.example/", "/%09", "/%7f",
+    "/\\evil.example/", "/%5c%5cevil.example/",
+], ids=["CR LF", "LF", "tab", "DEL", "backslashes", "encoded backslashes"])
+def test_a_next_with_control_characters_or_backslashes_is_ignored(client, officer, next_path):
+    response = client.post(f"/sign-in?next={next_path}", data={
+        "email": "officer@example.gov.uk", "password": "a-long-password"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    assert "x=1" not in response.headers.get("Set-Cookie", "")
+
+
+def test_a_next_within_the_site_is_followed(client, officer):
+    response = client.post("/sign-in?next=/assessments/new%3Fa%3D1", data={
+        "email": "officer@example.gov.uk", "password": "a-long-password"})
+    assert response.headers["Location"] == "/assessments/new?a=1"
+
+
 def test_the_session_cookie_is_httponly_and_samesite_lax(client, officer):
     response = sign_in(client)
     cookie = response.headers["Set-Cookie"]

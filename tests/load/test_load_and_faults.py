@@ -16,7 +16,10 @@ Afterwards:
   a refusal of a write that was run again after the outage (`EHRIA-Replayed`) may be the
   write's own first run having landed, so it counts as ambiguous, not as refused;
 - after the restart the same gunicorn workers (same process ids) serve again, and
-  /healthz says so: the app recovered without a restart of its own.
+  /healthz says so: the app recovered without a restart of its own;
+- two bursts of 30 wrong passwords sent at once to the sign-in page (one before the
+  restart, one after it) each get exactly 10 passwords checked and 20 refused by the
+  sign-in limit (issue 11): the count and the check are one atomic step, across workers.
 
 PostgreSQL only: on SQLite (no EHRIA_TEST_DATABASE_URL) it is skipped. It runs in a
 schema of its own, created and dropped here, in EHRIA_LOAD_DATABASE_URL (a database of
@@ -70,6 +73,8 @@ PASSWORD = "load-test-password"
 READY = load_examples()["02-short-breaks-full-report"]["answers"]
 TEXT_FIELD = ("policy", "what_is_changing")
 OTHER_TEXT_FIELD = ("policy", "related_policies")
+BURST = 30  # wrong passwords sent at once, against a limit of
+SIGN_IN_LIMIT = 10  # (SIGN_IN_MAX_FAILURES)
 
 
 # ---- where: a schema of our own on PostgreSQL ----------------------------------------
@@ -161,7 +166,9 @@ def server(tmp_path_factory) -> Server:
     port = _free_port()
     env = dict(os.environ, EHRIA_DATABASE_URL=url, EHRIA_ENV="production",
                EHRIA_SECRET_KEY="load-test-" + "k" * 40, EHRIA_BIND=f"127.0.0.1:{port}",
-               EHRIA_WORKERS=str(WORKERS), EHRIA_THREADS="1", EHRIA_MAX_REQUESTS="0")
+               EHRIA_WORKERS=str(WORKERS), EHRIA_THREADS="1", EHRIA_MAX_REQUESTS="0",
+               # the password bursts each come "from" an address of their own
+               EHRIA_PROXY_HOPS="1")
     process = subprocess.Popen(  # noqa: S603 - our own gunicorn and config
         [str(Path(sys.executable).with_name("gunicorn")), "-c", "gunicorn.conf.py",
          "wsgi:app"],
@@ -262,6 +269,7 @@ class Run:
     pids_before: set[int] = field(default_factory=set)
     pids_after: set[int] = field(default_factory=set)
     records: list[Record] = field(default_factory=list)
+    bursts: list[list[int | str]] = field(default_factory=list)  # sign-in statuses
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def now(self) -> float:
@@ -425,6 +433,61 @@ def health_poller(client: Client) -> None:
         time.sleep(0.1)
 
 
+def _wrong_password(port: int, email: str, address: str, ready: threading.Barrier,
+                    statuses: list) -> None:
+    """One browser: fetch the sign-in page (cookie and CSRF token), wait for the others,
+    then send a wrong password at the same moment as they do."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    forwarded = {"X-Forwarded-For": address}
+    status: int | str
+    try:
+        connection.request("GET", "/sign-in", headers=forwarded)
+        page = connection.getresponse()
+        html = page.read().decode()
+        cookie = next(header.split(";", 1)[0] for header in page.headers.get_all("Set-Cookie")
+                      if header.startswith("session="))
+        token = html.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+        body = f"csrf_token={quote(token)}&email={quote(email)}&password=not-the-password"
+        ready.wait(30)
+        connection.request("POST", "/sign-in", body=body, headers={
+            **forwarded, "Cookie": cookie,
+            "Content-Type": "application/x-www-form-urlencoded"})
+        response = connection.getresponse()
+        answer = response.read().decode()
+        status = response.status
+        if status == 400 and "Enter a correct email address and password" not in answer:
+            status = "400 without the wrong-password message"
+    except (OSError, http.client.HTTPException, threading.BrokenBarrierError,
+            IndexError, StopIteration) as error:
+        status = f"error: {type(error).__name__}"
+    finally:
+        connection.close()
+    statuses.append(status)
+
+
+def password_bursts(run: Run, port: int) -> None:
+    """Thirty wrong passwords at once, a while before the restart and again after it."""
+    def burst(number: int) -> None:
+        statuses: list[int | str] = []
+        ready = threading.Barrier(BURST)
+        senders = [threading.Thread(target=_wrong_password, args=(
+            port, f"editor{number}@load.example.gov.uk", f"198.51.100.{number + 1}", ready,
+            statuses)) for _ in range(BURST)]
+        for sender in senders:
+            sender.start()
+        for sender in senders:
+            sender.join(90)
+        with run.lock:
+            run.bursts.append(statuses)
+
+    time.sleep(max(0.0, RUN_SECONDS * 0.2 - run.now()))
+    burst(0)
+    while run.fault_end is None and run.now() < RUN_SECONDS + 60:
+        time.sleep(0.2)
+    time.sleep(RECOVERY_GRACE)
+    burst(1)
+
+
 # ---- the fault -----------------------------------------------------------------------
 
 def _postmaster_start(url: str) -> str:
@@ -488,6 +551,7 @@ def run(server: Server) -> Run:
                 for i, token in enumerate(people["chairs"])]
     assert len(threads) == CLIENTS
     threads.append(threading.Thread(target=health_poller, args=(make("health", ""),)))
+    threads.append(threading.Thread(target=password_bursts, args=(done, server.port)))
     fault = threading.Thread(target=_inflict_fault, args=(done, server, mode))
     for thread in [*threads, fault]:
         thread.start()
@@ -607,6 +671,14 @@ def test_twenty_clients_lose_no_acknowledged_write_and_get_no_5xx(run, server):
     published = sum(1 for mine in by_assessment.values()
                     for r in mine if r.action == "publish" and r.status == 200)
     assert published >= LIFECYCLES, "the lifecycle clients published too little: " + summary
+
+
+def test_bursts_of_wrong_passwords_get_exactly_the_limit_checked(run):
+    assert len(run.bursts) == 2, run.bursts
+    for statuses in run.bursts:
+        # 400: the password was checked and wrong; 429: refused by the limit unchecked
+        assert sorted(statuses, key=str) == (
+            [400] * SIGN_IN_LIMIT + [429] * (BURST - SIGN_IN_LIMIT)), statuses
 
 
 def _report(run: Run) -> str:
