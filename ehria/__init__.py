@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from ehria.database_outage import init_database_outage
     from ehria.extensions import csrf, db, migrate
     from ehria.security import init_security
+    from ehria.url_converters import init_url_converters
     from ehria.views import register_views
 
     app = Flask(
@@ -35,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_path=str(INSTANCE_FOLDER),
     )
     load_config(app, test_config)
+    init_url_converters(app)
     # Our templates first, then the GOV.UK Frontend macros and widgets from their packages,
     # under the prefixes their own templates import them by.
     app.jinja_loader = ChoiceLoader([

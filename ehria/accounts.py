@@ -11,7 +11,9 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
+from flask import current_app
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -22,8 +24,20 @@ from ehria.roles import Role
 from ehria.sessions import end_all_sessions
 
 MIN_PASSWORD_LENGTH = 10
-# Checked against when no user matches, so a wrong e-mail costs as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def _hash_password(password: str) -> str:
+    """Werkzeug's salted scrypt at its own strength, unless PASSWORD_HASH_METHOD says
+    otherwise (the tests' cheaper scrypt, so hundreds of sign-ins take seconds)."""
+    return generate_password_hash(
+        password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """Checked against when no user matches, so a wrong e-mail costs as long as a wrong
+    password."""
+    return generate_password_hash("not-a-real-password", method=method)
 
 
 class AccountError(ValueError):
@@ -95,7 +109,7 @@ def create_user(
     user = User(
         email=email,
         name=name.strip(),
-        password_hash=generate_password_hash(password),
+        password_hash=_hash_password(password),
         department=dept,
         role_rows=[UserRole(role=role.value) for role in sorted(role_set)],
     )
@@ -108,7 +122,8 @@ def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None (taking the same time either way)."""
     user = find_user(email)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(
+            _dummy_hash(current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")), password)
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None
@@ -242,7 +257,7 @@ def _check_new_password(password: str) -> None:
 def set_password(user: User, password: str) -> None:
     """Give `user` a new password and end every session they have (by anyone's hand)."""
     _check_new_password(password)
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = _hash_password(password)
     end_all_sessions(user)
     db.session.flush()
 

@@ -9,12 +9,19 @@ A draft may leave out any key, and `None` means "not answered".
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections.abc import Container, Mapping
 from datetime import date
 from typing import Any
 
-from ehria.form_definition import TEXT_MAX_LENGTH, Column, Field, FormDefinition
+from ehria.form_definition import (
+    ANSWERS_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    Column,
+    Field,
+    FormDefinition,
+)
 
 ROOT_PATH = "answers"
 
@@ -24,9 +31,12 @@ NOT_A_LIST = "Must be a list"
 NOT_TEXT = "Must be text"
 TOO_LONG = f"Must be {TEXT_MAX_LENGTH:,} characters or fewer"
 BAD_DATE = "Enter a real date in the format YYYY-MM-DD"
+NOT_ONE_LINE = "Must be one line, without line breaks"
 UNKNOWN_DEPARTMENT = "Choose one of the configured departments"
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Anything that ends a line: in an e-mail header it would start another header.
+_LINE_BREAK = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
 
 Errors = dict[str, list[str]]
 
@@ -45,6 +55,11 @@ def validate_answers(
     if not isinstance(answers, Mapping):
         _add(errors, ROOT_PATH, NOT_AN_OBJECT)
         return errors
+    size = _json_length(answers)
+    if size > ANSWERS_MAX_LENGTH:
+        _add(errors, ROOT_PATH, f"The answers are {size:,} characters in all; they must be "
+                                f"{ANSWERS_MAX_LENGTH:,} or fewer")
+        return errors
     section_keys = {section.key for section in definition.sections}
     for section_key, section_answers in answers.items():
         if section_key not in section_keys:
@@ -56,6 +71,15 @@ def validate_answers(
         else:
             _check_section(section_key, section_answers, definition, departments, errors)
     return errors
+
+
+def _json_length(answers: Mapping[str, Any]) -> int:
+    """How long the answers are as stored (JSON); what cannot be JSON counts as nothing
+    here and is reported field by field."""
+    try:
+        return len(json.dumps(answers, ensure_ascii=False, allow_nan=True))
+    except (TypeError, ValueError):
+        return 0
 
 
 def _add(errors: Errors, path: str, message: str) -> None:
@@ -103,6 +127,9 @@ def _check_list(found: Field, value: object, path: str, errors: Errors) -> None:
     if not isinstance(value, list):
         _add(errors, path, NOT_A_LIST)
         return
+    if found.max_rows is not None and len(value) > found.max_rows:
+        _add(errors, path, f"Must have {found.max_rows} rows or fewer, not {len(value):,}")
+        return
     for index, row in enumerate(value):
         _check_row(found.columns, row, f"{path}.{index}", errors)
 
@@ -136,6 +163,8 @@ def _check_scalar(
         message = _date_error(value)
     else:
         message = _text_error(value)
+        if message is None and type_ == "line" and _LINE_BREAK.search(value):
+            message = NOT_ONE_LINE
         if message is None and type_ == "department":
             message = _department_error(value, departments)
     if message:

@@ -1,8 +1,9 @@
 """Serving the PDFs to the API and the pages alike.
 
-Signed-off revisions are served from the bytes stored with their frozen record, with an
-ETag (the SHA-256 of those bytes) and long private caching; anything else is rendered on
-request and never cached, since a draft changes.
+Signed-off revisions are served from the bytes stored with their frozen record; drafts
+from their last rendering while nothing printed on it has changed (ehria.draft_documents).
+Each carries an ETag (the SHA-256 of its bytes) and `private, no-cache`: a browser asks
+again before showing one, which costs a 304 at most.
 """
 
 from __future__ import annotations
@@ -10,14 +11,16 @@ from __future__ import annotations
 from flask import Response, request
 from sqlalchemy import select
 
-from ehria.documents import render_pdf, source_for
+from ehria.documents import render_pdf, sha256_of, source_for
+from ehria.draft_documents import draft_pdf
 from ehria.extensions import db
-from ehria.models import Assessment, SignedRecord, User
+from ehria.models import Assessment, Revision, SignedRecord, User
 from ehria.permissions import is_chair_of
 from ehria.roles import Role
 
-STORED_CACHE = "private, max-age=31536000, immutable"  # a signed record never changes
-RENDERED_CACHE = "private, no-cache"
+# A browser may keep a PDF but must ask again before showing it (the ETag makes that
+# cheap), so after signing out a shared computer shows nothing from its cache.
+PDF_CACHE = "private, no-cache"
 
 
 def may_prepare_publication(user: User, assessment: Assessment) -> bool:
@@ -39,27 +42,34 @@ def latest_signed_record(assessment: Assessment) -> SignedRecord | None:
     )
 
 
-def document_response(assessment: Assessment, *, depersonalised: bool) -> Response:
+def document_response(assessment: Assessment, revision: Revision, *,
+                      depersonalised: bool) -> Response:
+    """The PDF of `revision` (the one the asker may read: permissions.visible_revision);
+    the depersonalised one is of the newest signed revision while there is one, since
+    the published version stays published while a review is drafted."""
     record = latest_signed_record(assessment)
-    if record is not None and not depersonalised and record.revision != assessment.current_revision:
-        record = None  # the full PDF is of the current revision, a draft under review
-    revision = record.revision if record is not None else assessment.current_revision
-    name = f"{assessment.reference}-r{revision}" + (
+    if record is not None and not depersonalised and record.revision != revision.number:
+        record = None  # the full PDF is of the revision read, a draft under review
+    number = record.revision if record is not None else revision.number
+    name = f"{assessment.reference}-r{number}" + (
         "-published.pdf" if depersonalised else ".pdf")
+    data: bytes | None = None
+    digest: str | None = None
     if record is not None:
         data, digest = ((record.published_pdf, record.published_pdf_sha256) if depersonalised
                         else (record.full_pdf, record.full_pdf_sha256))
-        if data and digest:
-            response = pdf_response(data, name, STORED_CACHE)
-            response.set_etag(digest)
-            return response.make_conditional(request)
-    data = render_pdf(
-        source_for(assessment),
-        depersonalised=depersonalised,
-        signed=record is not None,
-        sha256=record.sha256 if record is not None else None,
-    )
-    return pdf_response(data, name, RENDERED_CACHE)
+        if not (data and digest):  # signed before PDFs were stored with the record
+            signed = next(r for r in assessment.revisions if r.number == record.revision)
+            data = render_pdf(source_for(assessment, revision=signed),
+                              depersonalised=depersonalised,
+                              signed=True, sha256=record.sha256)
+            digest = sha256_of(data)
+    else:
+        data, digest = draft_pdf(assessment.id, source_for(assessment, revision=revision),
+                                 depersonalised=depersonalised)
+    response = pdf_response(data, name, PDF_CACHE)
+    response.set_etag(digest)
+    return response.make_conditional(request)
 
 
 def pdf_response(data: bytes, filename: str, cache_control: str) -> Response:

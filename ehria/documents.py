@@ -46,7 +46,7 @@ from ehria.form_definition import (
     Step,
     load_definition,
 )
-from ehria.models import Assessment, Signature, SignedRecord, User
+from ehria.models import Assessment, Revision, Signature, SignedRecord, User
 from ehria.redaction import Redacted, redact
 from ehria.redaction_phrases import phrases_of
 from ehria.roles import ROLE_LABELS, Role
@@ -254,14 +254,15 @@ def render_html(
 
 
 def source_for(
-    assessment: Assessment, signatures: Sequence[Signature] | None = None
+    assessment: Assessment, signatures: Sequence[Signature] | None = None,
+    revision: Revision | None = None,
 ) -> DocumentSource:
-    """The current revision of `assessment` as a DocumentSource.
+    """A revision of `assessment` (the current one unless given) as a DocumentSource.
 
     `signatures` defaults to those stored for the revision; the workflow passes its own
     at sign-off, before they are flushed.
     """
-    revision = assessment.revision
+    revision = revision or assessment.revision
     if signatures is None:
         signatures = db.session.scalars(
             select(Signature)

@@ -32,4 +32,6 @@ def register_error_pages(app: Flask) -> None:
 
             return error_response(error.code or 500, error.description or "Error")
         title, message = MESSAGES.get(error.code or 500, (error.name, error.description))
+        if error.description and error.description != type(error).description:
+            message = error.description  # our own words, given to abort()
         return render_template("errors/error.html", title=title, message=message), error.code

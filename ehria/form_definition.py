@@ -21,9 +21,14 @@ import yaml
 CURRENT_VERSION = "lcc-ehria-v1"
 DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
 TEXT_MAX_LENGTH = 20_000
+# All of one revision's answers, as JSON: far beyond any real assessment (the worked
+# examples are about 10,000), and small enough that its PDF renders in seconds.
+ANSWERS_MAX_LENGTH = 200_000
+DEFAULT_MAX_ROWS = 100
 
 CHOICE_TYPES = frozenset({"yn", "ynu", "impact", "likely_impact"})
-SCALAR_TYPES = frozenset({"text", "date", "department"}) | CHOICE_TYPES
+TEXT_TYPES = frozenset({"text", "line"})  # prose of any length; one line of text
+SCALAR_TYPES = TEXT_TYPES | frozenset({"date", "department"}) | CHOICE_TYPES
 KEYED_TABLE_TYPES = frozenset({"characteristic_table", "article_table", "comment_table"})
 LIST_TYPES = frozenset({"rows"})
 FIELD_TYPES = SCALAR_TYPES | KEYED_TABLE_TYPES | LIST_TYPES
@@ -88,6 +93,7 @@ class Field:
     choices: tuple[Choice, ...] = ()
     rows: tuple[Row, ...] = ()
     columns: tuple[Column, ...] = ()
+    max_rows: int | None = None  # repeating rows only: at most this many
 
     @property
     def is_keyed_table(self) -> bool:
@@ -335,7 +341,7 @@ def _column_dict(column: Column) -> dict[str, Any]:
     }
     if column.choices:
         data["choices"] = [_choice_dict(c) for c in column.choices]
-    if column.type == "text":
+    if column.type in TEXT_TYPES:
         data["max_length"] = TEXT_MAX_LENGTH
     return data
 
@@ -351,7 +357,7 @@ def _field_dict(f: Field) -> dict[str, Any]:
     }
     if f.choices:
         data["choices"] = [_choice_dict(c) for c in f.choices]
-    if f.type in ("text", "department"):
+    if f.type in TEXT_TYPES | {"department"}:
         data["max_length"] = TEXT_MAX_LENGTH
     if f.rows:
         data["rows"] = [
@@ -359,6 +365,8 @@ def _field_dict(f: Field) -> dict[str, Any]:
         ]
     if f.columns:
         data["columns"] = [_column_dict(c) for c in f.columns]
+    if f.max_rows is not None:
+        data["max_rows"] = f.max_rows
     return data
 
 
@@ -543,6 +551,11 @@ def _parse_field(
     if type_ in KEYED_TABLE_TYPES:
         rows = _parse_rows(data, where)
         _unique([r.key for r in rows], f"{where} rows")
+    max_rows = None
+    if type_ in LIST_TYPES:
+        max_rows = data.get("max_rows", DEFAULT_MAX_ROWS)
+        if not isinstance(max_rows, int) or isinstance(max_rows, bool) or max_rows < 1:
+            raise DefinitionError(f"{where}: max_rows must be a whole number of 1 or more")
     return Field(
         path=path,
         key=key,
@@ -554,6 +567,7 @@ def _parse_field(
         choices=_choices_for(data, type_, choices, where),
         rows=rows,
         columns=columns,
+        max_rows=max_rows,
     )
 
 

@@ -259,3 +259,21 @@ class RedactionPhrase(db.Model):
     phrase: Mapped[str] = mapped_column(Text)
     added_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = timestamp(default=utcnow)
+
+
+class DraftDocument(db.Model):
+    """The last rendering of a draft's PDF (full or depersonalised), reused while nothing
+    printed on it has changed (`fingerprint`, ehria.draft_documents)."""
+
+    __tablename__ = "draft_documents"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "kind", name="uq_draft_documents_assessment_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # "full" or "depersonalised"
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    rendered_at: Mapped[datetime] = timestamp(default=utcnow)

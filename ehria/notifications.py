@@ -10,7 +10,7 @@ import smtplib
 from collections.abc import Iterable, Mapping
 from email.message import EmailMessage
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ehria.extensions import db
 from ehria.models import Assessment, Notification, User, UserRole, utcnow
@@ -93,6 +93,19 @@ def queue(assessment: Assessment, action: str, actor: User) -> list[Notification
     return messages
 
 
+def one_line(text: str) -> str:
+    """A header value on one line: a line break in it would start another header (and
+    Python's e-mail library refuses to send it at all)."""
+    return " ".join(text.split())
+
+
+def failed_count() -> int:
+    """E-mails that could not be sent, for the outbox page's warning."""
+    return db.session.scalar(
+        select(func.count()).select_from(Notification).where(Notification.error.is_not(None))
+    ) or 0
+
+
 def deliver(messages: Iterable[Notification], config: Mapping) -> None:
     """Send by SMTP when EHRIA_SMTP_HOST is set; otherwise log them (development)."""
     host = config.get("EHRIA_SMTP_HOST")
@@ -104,15 +117,16 @@ def deliver(messages: Iterable[Notification], config: Mapping) -> None:
             email = EmailMessage()
             email["From"] = config.get("EHRIA_MAIL_FROM", "ehria@localhost")
             email["To"] = message.to_email
-            email["Subject"] = message.subject
+            email["Subject"] = one_line(message.subject)
             email.set_content(message.body)
             port = int(config.get("EHRIA_SMTP_PORT", 25))
             with smtplib.SMTP(host, port, timeout=10) as smtp:
                 smtp.send_message(email)
             message.sent_at = utcnow()
         except Exception as error:
-            log.warning("Could not send e-mail %s: %s", message.id, error)
-            message.error = str(error)[:1000]
+            # never silent: logged as an error, and the outbox page lists it as failed
+            log.error("Could not send e-mail %s: %s", message.id, error)
+            message.error = str(error)[:1000] or type(error).__name__
     try:
         db.session.commit()
     except Exception:

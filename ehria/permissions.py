@@ -12,7 +12,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import Select, and_, exists, false, or_, select
 
-from ehria.models import Assessment, AssessmentAuthor, User
+from ehria.models import Assessment, AssessmentAuthor, Revision, User
 from ehria.roles import Role
 
 View = TypeVar("View", bound=Callable)
@@ -62,6 +62,34 @@ def can_see(user: User, assessment: Assessment) -> bool:
     if is_chair_of(user, assessment) and assessment.status in CHAIR_VISIBLE_STATUSES:
         return True
     return user.has_role(Role.WEB_TEAM) and assessment.status in WEB_TEAM_VISIBLE_STATUSES
+
+
+def reads_in_full(user: User, assessment: Assessment) -> bool:
+    """Its authors, its department's DEG chairs and admins read the whole assessment: the
+    answers as written, the full PDF, the audit history. The web team works from the
+    depersonalised version only (design/PRODUCT.md: the audit trail is for the authors,
+    the chair and admins; the full document is for the department)."""
+    return (user.has_role(Role.ADMIN) or assessment.is_author(user)
+            or is_chair_of(user, assessment))
+
+
+def visible_revision(user: User, assessment: Assessment) -> Revision:
+    """The revision `user` reads: the working one for its authors (and admins); for
+    everyone else the latest one submitted, so that what the officer changes after a
+    return stays private until it is submitted again (the chair keeps reading what they
+    returned)."""
+    current = assessment.revision
+    if current.submitted_at is not None or assessment.is_author(user) or user.has_role(
+            Role.ADMIN):
+        return current
+    submitted = [r for r in assessment.revisions if r.submitted_at is not None]
+    return submitted[-1] if submitted else current
+
+
+def visible_revisions(user: User, assessment: Assessment) -> list[Revision]:
+    """The revisions `user` may compare in the revision history, oldest first."""
+    last = visible_revision(user, assessment).number
+    return [r for r in assessment.revisions if r.number <= last]
 
 
 def can_edit_answers(user: User, assessment: Assessment) -> bool:

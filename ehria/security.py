@@ -91,6 +91,9 @@ def init_security(app: Flask) -> None:
 def _add_security_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    # Pages and JSON carry personal data: never kept in a shared computer's cache. What
+    # may be cached says so itself (static files, PDFs with their ETag).
+    response.headers.setdefault("Cache-Control", "no-store")
     if current_app.config["EHRIA_ENV"] == "production":
         response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
     return response

@@ -8,6 +8,7 @@ records. No view changes a status by itself; every change goes through `apply`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -161,10 +162,11 @@ def _check(action: Action, user: User, assessment: Assessment) -> Transition:
     return transition
 
 
-def _text(value: object, name: str, required: bool) -> str | None:
+def _text(value: object, name: str, required: bool, wanted: str = "a comment") -> str | None:
+    """Checked text of a comment; `wanted` says what to enter when it is missing."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise NotReady(f"Enter {name}.", fields={name: [f"Enter {name}"]})
+            raise NotReady(f"Enter {wanted}.", fields={name: [f"Enter {wanted}"]})
         return None
     if not isinstance(value, str):
         raise NotReady(f"{name} must be text.", fields={name: ["Must be text"]})
@@ -181,15 +183,15 @@ def _signature(assessment: Assessment, user: User, role: Role, job_title: str) -
     )
 
 
-def may_have_signatures(assessment: Assessment) -> bool:
+def may_have_signatures(assessment: Assessment, revision: Revision | None = None) -> bool:
     """Signatures of a revision are made at its submission and its sign-off, and the
     submission stamps `submitted_at` in the same transaction: none before it."""
-    return assessment.revision.submitted_at is not None
+    return (revision or assessment.revision).submitted_at is not None
 
 
-def may_have_signed_record(assessment: Assessment) -> bool:
+def may_have_signed_record(assessment: Assessment, revision: Revision | None = None) -> bool:
     """The signed record of a revision is written by `freeze`, which stamps `frozen_at`."""
-    return assessment.revision.frozen_at is not None
+    return (revision or assessment.revision).frozen_at is not None
 
 
 def may_have_comments(assessment: Assessment) -> bool:
@@ -236,7 +238,8 @@ def _submit(assessment: Assessment, user: User, body: dict) -> dict:
 
 
 def _return(assessment: Assessment, user: User, body: dict) -> dict:
-    general = _text(body.get("comment"), "comment", required=True)
+    general = _text(body.get("comment"), "comment", required=True,
+                    wanted="a comment for the officer saying what must change")
     question_comments = body.get("question_comments") or {}
     if not isinstance(question_comments, dict):
         raise NotReady("question_comments must map answer paths to comments.",
@@ -275,9 +278,20 @@ def _sign_off(assessment: Assessment, user: User, body: dict) -> dict:
     return {"sha256": record.sha256}
 
 
+MAX_URL_LENGTH = 2_000
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _publish(assessment: Assessment, user: User, body: dict) -> dict:
     url = body.get("url")
     if url is not None:
+        if isinstance(url, str) and len(url) > MAX_URL_LENGTH:
+            raise NotReady("The web address is too long.", fields={"url": [
+                f"Web address must be {MAX_URL_LENGTH:,} characters or fewer"]})
+        if isinstance(url, str) and _CONTROL_CHARACTER.search(url):
+            raise NotReady("The web address contains a line break or another control "
+                           "character.", fields={"url": [
+                               "Enter the web address without line breaks or tabs"]})
         parts = urlsplit(url) if isinstance(url, str) else None
         if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
             raise NotReady("Enter the web address where it was published, "

@@ -27,7 +27,6 @@ from ehria.answers import get_path
 from ehria.form_definition import Column, Field, FormDefinition, Step, load_definition
 from forms.base import BaseForm
 
-SHORT_TEXT_SECTIONS = ("key_details",)
 EMPTY_PLAN_ROWS = 1
 
 
@@ -71,7 +70,7 @@ def _wtforms_field(field: Field):
         return FormField(table, label=field.label)
     if field.is_list:
         return FieldList(FormField(_row_form(field.columns)), label=field.label)
-    if field.path.split(".")[0] in SHORT_TEXT_SECTIONS:
+    if field.type == "line":
         return StringField(field.label)
     return TextAreaField(field.label)
 
@@ -146,7 +145,7 @@ class StepForm(BaseForm):
                     for row in form_field.data or []
                 ]
                 value = [row for row in value if row] or None
-            elif field.type in ("text",):
+            elif field.type in ("text", "line"):
                 value = _text_or_none(form_field.data)
             else:
                 value = form_field.data or None
@@ -171,14 +170,19 @@ class StepForm(BaseForm):
             table[row.key] = {k: v for k, v in cells.items() if v is not None} or None
         return table
 
-    def add_errors(self, errors: dict[str, list[str]]) -> None:
-        """Show errors found by `ehria.answers` beside the fields they name."""
+    def add_errors(self, errors: dict[str, list[str]]) -> list[str]:
+        """Show errors found by `ehria.answers` beside the fields they name; returns those
+        about no single box (a list with too many rows), for the page to say at the top."""
+        unplaced: list[str] = []
         for path, messages in errors.items():
             target = self.field_for_path(path)
             if isinstance(target, FormField) and "day" in target.form:
                 target = target.form.day  # a date's message is shown once, for the date
             if target is not None and not isinstance(target, FormField | FieldList):
                 target.errors = [*list(target.errors or []), *messages]
+            else:
+                unplaced += messages
+        return unplaced
 
     def field_for_path(self, path: str):
         section, _, rest = path.partition(".")

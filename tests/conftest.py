@@ -46,6 +46,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "SECRET_KEY": "test-secret-key",
             "SQLALCHEMY_DATABASE_URI": url,
             "WTF_CSRF_ENABLED": False,
+            # scrypt at 1/32 of its production cost: every test makes users and signs in
+            "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
         }
     )
     with app.app_context():

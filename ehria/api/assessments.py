@@ -25,10 +25,19 @@ from ehria.assessments import (
     update_answers,
     version_tag,
 )
+from ehria.documents import depersonalise, source_for
 from ehria.extensions import db
+from ehria.form_definition import load_definition
 from ehria.models import Assessment, AssessmentAuthor, Comment, Department, User
-from ehria.permissions import can_edit_answers, can_see, visible_assessments
+from ehria.permissions import (
+    can_edit_answers,
+    can_see,
+    reads_in_full,
+    visible_assessments,
+    visible_revision,
+)
 from ehria.roles import Role
+from ehria.screening import screen
 
 
 def flatten_messages(messages: dict | list, prefix: str = "") -> dict[str, list[str]]:
@@ -58,9 +67,13 @@ ASSESSMENT_SCHEMA = AssessmentSchema()
 SCREENING_OUTCOME_SCHEMA = ScreeningOutcomeSchema()
 
 
-def assessment_json(assessment: Assessment) -> dict:
-    """The assessment as design/API.md shows it.
+def assessment_json(assessment: Assessment, viewer: User) -> dict:
+    """The assessment as design/API.md shows it, as `viewer` may read it.
 
+    The revision is the one the viewer reads (permissions.visible_revision: a chair never
+    sees an officer's unsubmitted changes). Those who do not read it in full (the web
+    team) get the depersonalised version: answers and signatures as the published PDF
+    prints them, no authors and no scrutiny comments; `depersonalised` says which.
     The signatures, signed record and comments are only queried when the workflow can
     have made them (see the `may_have_*` rules), which spares a draft three statements.
     """
@@ -72,28 +85,41 @@ def assessment_json(assessment: Assessment) -> dict:
         signed_record_of,
     )
 
-    revision = assessment.revision
-    record = signed_record_of(assessment) if may_have_signed_record(assessment) else None
+    revision = visible_revision(viewer, assessment)
+    in_full = reads_in_full(viewer, assessment)
+    record = (signed_record_of(assessment, revision.number)
+              if may_have_signed_record(assessment, revision) else None)
+    signatures = (signatures_of(assessment, revision.number)
+                  if may_have_signatures(assessment, revision) else [])
     comments = (
         db.session.scalars(
-            select(Comment).where(Comment.assessment_id == assessment.id).order_by(Comment.id)
+            select(Comment).where(Comment.assessment_id == assessment.id,
+                                  Comment.revision <= revision.number)
+            .order_by(Comment.id)
             .options(joinedload(Comment.author).lazyload(User.role_rows))  # names only
         )
-        if may_have_comments(assessment)
+        if in_full and may_have_comments(assessment)
         else []
     )
+    answers: dict = revision.answers
+    signed: list = list(signatures)
+    if not in_full:
+        redacted = depersonalise(source_for(assessment, signatures, revision))
+        answers, signed = redacted.answers, redacted.signatures
     document = {
         "id": assessment.id,
         "reference": assessment.reference,
         "status": assessment.status,
-        "revision": assessment.current_revision,
+        "revision": revision.number,
         "version": version_tag(assessment),
         "template_version": revision.template_version,
         "department": assessment.department.name,
-        "authors": [{"name": u.name, "email": u.email} for u in assessment.authors],
-        "answers": revision.answers,
-        "screening_outcome": screening_outcome(assessment).to_dict(),
-        "signatures": signatures_of(assessment) if may_have_signatures(assessment) else [],
+        "authors": ([{"name": u.name, "email": u.email} for u in assessment.authors]
+                    if in_full else []),
+        "answers": answers,
+        "screening_outcome": screen(
+            revision.answers, load_definition(revision.template_version)).to_dict(),
+        "signatures": signed,
         "comments": [
             {"author": c.author.name, "at": c.at, "path": c.path, "text": c.text,
              "revision": c.revision}
@@ -103,6 +129,7 @@ def assessment_json(assessment: Assessment) -> dict:
         "sha256": record.sha256 if record else None,
         "created_at": assessment.created_at,
         "updated_at": assessment.updated_at,
+        "depersonalised": not in_full,
     }
     return ASSESSMENT_SCHEMA.dump(document)
 
@@ -133,7 +160,7 @@ def prefers_minimal() -> bool:
 
 
 def assessment_response(assessment: Assessment, status: int = 200):
-    body = assessment_json(assessment)
+    body = assessment_json(assessment, api_user())
     return body, status, {"ETag": f'"{body["version"]}"'}
 
 
@@ -149,6 +176,16 @@ WHOLE_ASSESSMENT = (
         joinedload(Assessment.revisions),
     )
 )
+
+
+def load_in_full(assessment_id: int) -> Assessment:
+    """As `load_visible`, for what only those who read it in full may have (403 for the
+    web team: the full PDF, the audit history)."""
+    assessment = load_visible(assessment_id)
+    if not reads_in_full(api_user(), assessment):
+        raise ApiError(403, "The web team works from the depersonalised version: the full "
+                            "assessment and its history are for its department.")
+    return assessment
 
 
 def load_visible(assessment_id: int) -> Assessment:
@@ -251,6 +288,6 @@ def patch(assessment_id: int):
     if prefers_minimal():
         body, headers = minimal_json(assessment), {"Preference-Applied": "return=minimal"}
     else:
-        body, headers = assessment_json(assessment), {}
+        body, headers = assessment_json(assessment, api_user()), {}
     db.session.commit()
     return body, 200, {"ETag": f'"{body["version"]}"', **headers}

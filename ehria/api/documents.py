@@ -7,30 +7,37 @@ from __future__ import annotations
 from flask import request
 
 from ehria.api import ApiError, api_blueprint, api_user, token_required
-from ehria.api.assessments import load_visible
+from ehria.api.assessments import load_in_full, load_visible
 from ehria.document_responses import document_response, may_prepare_publication
 from ehria.documents import redactions_for, source_for
 from ehria.extensions import db
 from ehria.models import Assessment
+from ehria.permissions import visible_revision
 from ehria.redaction_phrases import PhraseRefused, add_phrase
 
 
 @api_blueprint.get("/assessments/<int:assessment_id>.pdf")
 @token_required()
 def full_pdf(assessment_id: int):
-    return document_response(load_visible(assessment_id), depersonalised=False)
+    assessment = load_in_full(assessment_id)
+    return document_response(assessment, visible_revision(api_user(), assessment),
+                             depersonalised=False)
 
 
 @api_blueprint.get("/assessments/<int:assessment_id>/published.pdf")
 @token_required()
 def published_pdf(assessment_id: int):
-    return document_response(load_for_publication(assessment_id), depersonalised=True)
+    assessment = load_for_publication(assessment_id)
+    return document_response(assessment, visible_revision(api_user(), assessment),
+                             depersonalised=True)
 
 
 @api_blueprint.get("/assessments/<int:assessment_id>/redactions")
 @token_required()
 def redactions(assessment_id: int):
-    return redactions_for(source_for(load_for_publication(assessment_id)))
+    assessment = load_for_publication(assessment_id)
+    return redactions_for(source_for(assessment,
+                                     revision=visible_revision(api_user(), assessment)))
 
 
 @api_blueprint.post("/assessments/<int:assessment_id>/redactions")
@@ -48,7 +55,8 @@ def add_redaction(assessment_id: int):
         fields = {"phrase": [error.message]} if error.status == 422 else None
         raise ApiError(error.status, error.message, fields) from error
     db.session.commit()
-    return redactions_for(source_for(assessment)), 201
+    return redactions_for(source_for(assessment,
+                                     revision=visible_revision(api_user(), assessment))), 201
 
 
 def load_for_publication(assessment_id: int) -> Assessment:

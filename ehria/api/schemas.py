@@ -117,6 +117,7 @@ class AssessmentSchema(Schema):
     sha256 = fields.String(allow_none=True)
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
+    depersonalised = fields.Boolean()
 
 
 class AssessmentPageSchema(Schema):

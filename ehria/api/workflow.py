@@ -8,10 +8,16 @@ from sqlalchemy import select
 from ehria import notifications
 from ehria.accounts import find_user
 from ehria.api import ApiError, api_blueprint, api_user, token_required
-from ehria.api.assessments import assessment_response, load_visible, parse_if_match
+from ehria.api.assessments import (
+    assessment_response,
+    load_in_full,
+    load_visible,
+    parse_if_match,
+)
 from ehria.api.schemas import UtcDateTime
 from ehria.extensions import db
 from ehria.models import Event
+from ehria.permissions import visible_revision
 from ehria.workflow import Action, WorkflowError, add_co_author, apply
 
 
@@ -96,9 +102,13 @@ def add_author(assessment_id: int):
 @api_blueprint.get("/assessments/<int:assessment_id>/history")
 @token_required()
 def history(assessment_id: int):
-    assessment = load_visible(assessment_id)
+    """The audit trail, for those who read it in full; a chair's ends at the revision
+    they may read (an officer's changes after a return show once submitted)."""
+    assessment = load_in_full(assessment_id)
+    last = visible_revision(api_user(), assessment).number
     events = db.session.scalars(
-        select(Event).where(Event.assessment_id == assessment.id).order_by(Event.id)
+        select(Event).where(Event.assessment_id == assessment.id, Event.revision <= last)
+        .order_by(Event.id)
     )
     at = UtcDateTime()
     return [

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
+from ehria import notifications
 from ehria.accounts import (
     AccountError,
     all_departments,
@@ -41,7 +42,8 @@ def outbox():
     messages = db.session.scalars(
         select(Notification).order_by(Notification.id.desc()).limit(200)
     ).all()
-    return render_template("admin/outbox.html", messages=messages)
+    return render_template("admin/outbox.html", messages=messages,
+                           failed=notifications.failed_count())
 
 
 @blueprint.route("/departments", methods=["GET", "POST"])

@@ -10,7 +10,7 @@ from wtforms import StringField
 from ehria.document_responses import document_response, may_prepare_publication
 from ehria.documents import redactions_for, source_for
 from ehria.extensions import db
-from ehria.permissions import is_chair_of, signed_in
+from ehria.permissions import is_chair_of, reads_in_full, signed_in, visible_revision
 from ehria.redaction_phrases import OPEN_STATUSES, PhraseRefused, add_phrase
 from ehria.views.pages import assessment_for_page, error_list
 from forms.base import BaseForm
@@ -21,8 +21,13 @@ blueprint = Blueprint("downloads", __name__, url_prefix="/assessments")
 @blueprint.get("/<int:assessment_id>/document.pdf")
 @signed_in()
 def full_pdf(assessment_id: int):
-    """The full PDF of the current revision: DRAFT until signed off."""
-    return document_response(assessment_for_page(assessment_id), depersonalised=False)
+    """The full PDF of the revision the user reads: DRAFT until signed off. The web team
+    works from the depersonalised one only."""
+    assessment = assessment_for_page(assessment_id)
+    if not reads_in_full(current_user, assessment):
+        abort(403)
+    return document_response(assessment, visible_revision(current_user, assessment),
+                             depersonalised=False)
 
 
 def _for_publication(assessment_id: int):
@@ -36,7 +41,9 @@ def _for_publication(assessment_id: int):
 @signed_in()
 def published_pdf(assessment_id: int):
     """The depersonalised PDF, for publication."""
-    return document_response(_for_publication(assessment_id), depersonalised=True)
+    assessment = _for_publication(assessment_id)
+    return document_response(assessment, visible_revision(current_user, assessment),
+                             depersonalised=True)
 
 
 class PhraseForm(BaseForm):
@@ -62,5 +69,6 @@ def redactions(assessment_id: int):
         assessment.is_author(current_user) or is_chair_of(current_user, assessment))
     return render_template("publication/redactions.html", assessment=assessment, form=form,
                            errors=error_list(form), may_add=may_add,
-                           redactions=redactions_for(source_for(assessment))
+                           redactions=redactions_for(source_for(
+                               assessment, revision=visible_revision(current_user, assessment)))
                            ), 400 if form.errors else 200

@@ -22,7 +22,7 @@ from ehria.assessments import (
 from ehria.extensions import db
 from ehria.form_definition import FormDefinition, load_definition
 from ehria.models import Assessment, Comment
-from ehria.permissions import signed_in
+from ehria.permissions import reads_in_full, signed_in, visible_revisions
 from ehria.progress import (
     applicable_steps,
     next_step,
@@ -168,6 +168,18 @@ def _step_response(assessment, form, step_key, status=200, notice=None, clashes=
     ), status
 
 
+STEP_ACTIONS = ("continue", "later", "add-row")
+
+
+def _row_to_remove(action: str, rows: list | None) -> int:
+    """The row a "Remove row N" button names; 400 for a button no page has."""
+    number = action.removeprefix("remove-row-")
+    if rows is None or not (number.isascii() and number.isdigit()):
+        abort(400, description="There is no such row to remove. Go back, reload the page "
+                               "and try again.")
+    return int(number)
+
+
 @blueprint.route("/<int:assessment_id>/steps/<step_key>", methods=["GET", "POST"])
 @signed_in()
 def step(assessment_id: int, step_key: str):
@@ -185,10 +197,13 @@ def step(assessment_id: int, step_key: str):
     action = request.form.get("action", "continue")
     patch, parse_errors = form.to_answers()
     plan = patch.get("report", {}).get("improvement_plan")
-    if action.startswith("remove-row-") and plan is not None:
-        index = int(action.removeprefix("remove-row-"))
+    if action.startswith("remove-row-"):
+        index = _row_to_remove(action, plan)
         patch["report"]["improvement_plan"] = [
             row for i, row in enumerate(plan) if i != index] or None
+    elif action not in STEP_ACTIONS:
+        abort(400, description="The page was sent with a button it does not have. Go back, "
+                               "reload the page and try again.")
     if parse_errors:
         form.add_errors(parse_errors)  # already worded with the field label
         return _step_response(assessment, form, step_key, 400)
@@ -196,8 +211,9 @@ def step(assessment_id: int, step_key: str):
         update_answers(assessment, current_user, patch, form.version.data or "")
     except InvalidAnswers as error:
         db.session.rollback()
-        form.add_errors(_named(error.fields, revision.template_version))
-        return _step_response(assessment, form, step_key, 400)
+        unplaced = form.add_errors(_named(error.fields, revision.template_version))
+        return _step_response(assessment, form, step_key, 400,
+                              notice=" ".join(unplaced) or None)
     except StaleVersion as error:
         db.session.rollback()
         db.session.refresh(assessment)
@@ -217,9 +233,14 @@ def step(assessment_id: int, step_key: str):
     if action == "add-row" or action.startswith("remove-row-"):
         form = _step_form(revision.template_version, step_key, formdata=None)
         form.load_answers(assessment.revision.answers)
-        if action == "add-row":
-            form.improvement_plan.append_entry({})
         form.version.data = version_tag(assessment)
+        if action == "add-row":
+            plan = definition.field("report.improvement_plan")
+            if len(form.improvement_plan.entries) >= (plan.max_rows or 0):
+                return _step_response(assessment, form, step_key, 400, notice=(
+                    f"The {plan.label.lower()} can have at most {plan.max_rows} rows. "
+                    "Your answers have been saved."))
+            form.improvement_plan.append_entry({})
         return _step_response(assessment, form, step_key)
     if action == "later":
         return redirect(url_for("officer.task_list", assessment_id=assessment.id))
@@ -317,9 +338,11 @@ def revisions(assessment_id: int):
     from ehria.revision_diff import differences
 
     assessment = assessment_for_page(assessment_id)
+    if not reads_in_full(current_user, assessment):
+        abort(403)
     history = []
     previous: dict = {}
-    for revision in assessment.revisions:
+    for revision in visible_revisions(current_user, assessment):
         definition = load_definition(revision.template_version)
         history.append((revision, differences(previous, revision.answers, definition)
                         if revision.number > 1 else []))

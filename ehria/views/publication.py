@@ -26,7 +26,7 @@ from ehria.document_responses import pdf_response
 from ehria.documents import redactions_for, source_for
 from ehria.extensions import db
 from ehria.models import Assessment
-from ehria.permissions import public, signed_in
+from ehria.permissions import public, signed_in, visible_revision
 from ehria.publication_register import (
     published_record,
     published_rows,
@@ -51,9 +51,14 @@ class PublishForm(BaseForm):
 
 
 def _filters() -> tuple[str | None, int | None]:
+    """The department and year chosen; a year that is not one (say 99999999999) is 400."""
     department = request.args.get("department") or None
-    year = request.args.get("year", type=int)
-    return department, year
+    year_text = request.args.get("year") or ""
+    if not year_text:
+        return department, None
+    if not (year_text.isascii() and year_text.isdigit() and 1900 <= int(year_text) <= 9999):
+        abort(400, description="Choose a year between 1900 and 9999.")
+    return department, int(year_text)
 
 
 @blueprint.get("/")
@@ -92,7 +97,8 @@ def prepare(assessment_id: int):
             return redirect(url_for("publication.index"))
     return render_template(
         "publication/prepare.html", assessment=assessment, form=form, notice=notice,
-        errors=error_list(form), redactions=redactions_for(source_for(assessment)),
+        errors=error_list(form), redactions=redactions_for(source_for(
+            assessment, revision=visible_revision(current_user, assessment))),
     ), 400 if (form.errors or notice) else 200
 
 

@@ -11,9 +11,10 @@ from ehria.assessments import screening_outcome
 from ehria.extensions import db
 from ehria.form_definition import load_definition
 from ehria.models import Assessment, Comment, Revision, Signature
-from ehria.permissions import is_chair_of, signed_in
+from ehria.permissions import is_chair_of, reads_in_full, signed_in, visible_revision
 from ehria.progress import applicable_steps
 from ehria.roles import Role
+from ehria.screening import screen
 from ehria.signed_records import canonical_json, sha256_hex
 from ehria.views.pages import assessment_for_page
 from ehria.workflow import Action, WorkflowError, apply, signed_record_of
@@ -68,23 +69,48 @@ def content_fingerprint(assessment: Assessment) -> str:
 
 
 @blueprint.get("/<int:assessment_id>")
-@signed_in(Role.DEG_CHAIR, Role.ADMIN, Role.WEB_TEAM)
+@signed_in(Role.DEG_CHAIR, Role.ADMIN)
 def review(assessment_id: int):
     assessment = assessment_for_page(assessment_id)
-    revision = assessment.revision
+    if not reads_in_full(current_user, assessment):
+        abort(403)  # a chair of another department who is also web team, say
+    return _review_page(assessment)
+
+
+def _review_page(assessment: Assessment, problem: WorkflowError | None = None,
+                 typed: dict[str, str] | None = None, status: int = 200):
+    """The read-only review; after a refused return, with the problem and what was typed
+    (the chair's comments are never lost to an error)."""
+    revision = visible_revision(current_user, assessment)
     definition = load_definition(revision.template_version)
-    outcome = screening_outcome(assessment)
+    outcome = screen(revision.answers, definition)
     comments = db.session.scalars(select(Comment).where(
-        Comment.assessment_id == assessment.id).order_by(Comment.id)).all()
+        Comment.assessment_id == assessment.id, Comment.revision <= revision.number
+    ).order_by(Comment.id)).all()
     return render_template(
-        "scrutiny/review.html", assessment=assessment, outcome=outcome,
+        "scrutiny/review.html", assessment=assessment, outcome=outcome, revision=revision,
         definition=definition, answers=revision.answers,
         steps=applicable_steps(definition, revision.answers, outcome),
-        comments=comments, form=BaseForm(), record=signed_record_of(assessment),
+        comments=comments, form=BaseForm(),
+        record=signed_record_of(assessment, revision.number),
         can_act=assessment.status == "submitted" and is_chair_of(current_user, assessment),
         is_author=assessment.is_author(current_user),
-        fingerprint=content_fingerprint(assessment), notice=request.args.get("notice"),
-    )
+        fingerprint=content_fingerprint(assessment),
+        problems=_problem_list(problem), typed=typed or {},
+    ), status
+
+
+def _problem_list(problem: WorkflowError | None) -> list[dict[str, str]]:
+    """The error summary's items, each linking to the box it is about."""
+    if problem is None:
+        return []
+    fields = problem.details.get("fields") or {"comment": [problem.message]}
+    items = []
+    for path, messages in fields.items():
+        box = ("qc-" + path.removeprefix("question_comments.").replace(".", "-")
+               if path.startswith("question_comments.") else "comment")
+        items += [{"text": message, "href": f"#{box}"} for message in messages]
+    return items
 
 
 def _finish(outcome_messages, assessment: Assessment, endpoint: str):
@@ -105,15 +131,16 @@ def return_to_officer(assessment_id: int):
         for key, value in request.form.items()
         if key.startswith(QUESTION_COMMENT) and value.strip()
     }
+    comment = request.form.get("comment", "")
     try:
         outcome = apply(assessment, current_user, Action.RETURN, {
-            "comment": request.form.get("comment", ""),
-            "question_comments": question_comments,
+            "comment": comment, "question_comments": question_comments,
         })
     except WorkflowError as error:
         db.session.rollback()
-        return redirect(url_for("scrutiny.review", assessment_id=assessment.id,
-                                notice=error.message) + "#decision")
+        typed = {"comment": comment, **{QUESTION_COMMENT + path: text
+                                        for path, text in question_comments.items()}}
+        return _review_page(assessment, error, typed, 400)
     return _finish(outcome.notifications, assessment, "scrutiny.returned")
 
 

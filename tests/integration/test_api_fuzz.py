@@ -152,6 +152,47 @@ def test_listing_assessments_never_answers_5xx(officer_api, query, raw):
         assert isinstance(response.get_json()["items"], list)
 
 
+ID_ROUTES = [("GET", "/assessments/{}"), ("PATCH", "/assessments/{}"),
+             ("GET", "/assessments/{}/history"), ("POST", "/assessments/{}/submit"),
+             ("POST", "/assessments/{}/return"), ("GET", "/assessments/{}.pdf"),
+             ("GET", "/assessments/{}/published.pdf"), ("GET", "/assessments/{}/redactions"),
+             ("POST", "/assessments/{}/authors"), ("POST", "/assessments/{}/review")]
+
+
+@FUZZ
+@given(number=st.one_of(st.integers(min_value=0, max_value=10**40),
+                        st.sampled_from([2**63 - 1, 2**63, 2**64, 10**18, 10**19])),
+       route=st.sampled_from(ID_ROUTES))
+def test_any_id_in_a_url_never_answers_5xx(officer_api, number, route):
+    method, path = route
+    response = officer_api.client.open(
+        "/api/v1" + path.format(number), method=method, json={"answers": {}},
+        headers={**officer_api.headers, "If-Match": "1"})
+    assert_not_5xx(response, (method, number))
+    assert response.status_code in (400, 403, 404, 409, 412, 422), (method, number)
+
+
+@FUZZ
+@given(length=st.integers(min_value=0, max_value=3_000),
+       row=st.sampled_from([{}, {"objective": "x"}, {"objective": "x" * 200, "action": "y"},
+                            None, "not a row"]),
+       where=st.sampled_from(["report.improvement_plan", "screening.protected_characteristics",
+                              "policy.what_is_changing", "answers"]))
+def test_over_long_lists_never_answer_5xx(officer_api, length, row, where):
+    if not hasattr(officer_api, "listed_id"):
+        officer_api.listed_id = create(officer_api)["id"]
+    rows = [row] * length
+    section, _, key = where.partition(".")
+    body = {"answers": rows} if where == "answers" else {"answers": {section: {key: rows}}}
+    path = f"/api/v1/assessments/{officer_api.listed_id}"
+    current = officer_api.client.get(path, headers=officer_api.headers).get_json()["version"]
+    response = officer_api.client.patch(path, json=body, headers={
+        **officer_api.headers, "If-Match": current})
+    assert_not_5xx(response, (where, length))
+    if where == "report.improvement_plan" and length > 100:
+        assert response.status_code == 422
+
+
 @pytest.mark.parametrize("body", [
     "[" * 100_000,  # deeper than Python's recursion limit
     '{"answers": {"key_details": {"policy_name": ' + "[" * 900 + "]" * 900 + "}}}",

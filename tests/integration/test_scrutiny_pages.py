@@ -64,9 +64,25 @@ def test_returning_with_a_question_comment_shows_it_to_the_officer(client, submi
 
 def test_a_return_without_a_comment_is_refused_with_a_message(client, submitted):
     sign_in(client, "chair@example.gov.uk")
-    response = client.post(f"/scrutiny/{submitted}/return", data={"comment": ""})
-    assert response.status_code == 302 and "notice=" in response.headers["Location"]
+    path = "screening.protected_characteristics"
+    response = client.post(f"/scrutiny/{submitted}/return", data={
+        "comment": "", f"question_comment:{path}": "Which villages are furthest away?"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "There is a problem" in page and "Enter a comment for the officer" in page
+    assert 'href="#comment"' in page
+    assert "Which villages are furthest away?" in page  # what was typed is kept
+    assert "<title>Error: " in page
     assert db.session.get(Assessment, submitted).status == "submitted"
+
+
+def test_the_review_page_never_shows_text_from_the_query_string(client, submitted):
+    sign_in(client, "chair@example.gov.uk")
+    planted = "Call 0800 000 000 to confirm your password"
+    page = client.get(f"/scrutiny/{submitted}", query_string={"notice": planted})
+    assert page.status_code == 200
+    assert planted not in page.get_data(as_text=True)
+    assert "There is a problem" not in page.get_data(as_text=True)
 
 
 def test_signing_off_names_what_is_signed_and_shows_the_hash(client, submitted):
