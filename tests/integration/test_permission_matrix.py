@@ -20,7 +20,12 @@ STATE_BEFORE = {
     "read": "submitted", "history": "submitted", "patch": "draft", "submit": "draft",
     "return": "submitted", "sign_off": "submitted", "publish": "signed_off",
     "review": "published", "add_author": "draft",
+    # once the web team may see it: what they read is the depersonalised version only
+    "read_signed": "signed_off", "history_signed": "signed_off", "full_pdf": "signed_off",
+    "published_pdf": "signed_off",
 }
+READS = ("read", "history", "read_signed", "history_signed", "full_pdf", "published_pdf")
+IN_FULL = {"author", "co_author", "author_chair", "chair", "admin"}
 ALLOWED = {
     "read": {"author", "co_author", "author_chair", "chair", "admin"},
     "history": {"author", "co_author", "author_chair", "chair", "admin"},
@@ -31,6 +36,10 @@ ALLOWED = {
     "publish": {"web"},
     "review": {"author", "co_author", "author_chair"},
     "add_author": {"author", "co_author", "author_chair"},
+    "read_signed": IN_FULL | {"web"},  # the web team's copy depersonalised (tested apart)
+    "history_signed": IN_FULL,
+    "full_pdf": IN_FULL,
+    "published_pdf": {"author", "co_author", "author_chair", "chair", "web"},
 }
 # Who can see an assessment in each state (else 404): authors and admins always, the
 # department's chairs once submitted, the web team once signed off.
@@ -82,10 +91,14 @@ def bring_to(apis, state: str) -> int:
 
 def attempt(api, action: str, number: int, version: str):
     path = f"/assessments/{number}"
-    if action == "read":
+    if action in ("read", "read_signed"):
         return api.get(path)
-    if action == "history":
+    if action in ("history", "history_signed"):
         return api.get(f"{path}/history")
+    if action == "full_pdf":
+        return api.get(f"{path}.pdf")
+    if action == "published_pdf":
+        return api.get(f"{path}/published.pdf")
     if action == "patch":
         return api.patch(path, {"answers": {"key_details": {"section": "Changed"}}}, version)
     if action == "add_author":
@@ -126,8 +139,8 @@ def test_each_persona_gets_exactly_its_rights(world, action):
         unchanged = (after.status, str(after.lock_version)) == (status_before, version_before)
         if response.status_code != expected:
             wrong.append((persona, expected, response.status_code, response.get_json()))
-        elif (expected != 200 or action in ("read", "history")) and not unchanged:
+        elif (expected != 200 or action in READS) and not unchanged:
             wrong.append((persona, "changed the assessment", after.status))
-        if not unchanged or (response.status_code == 200 and action not in ("read", "history")):
+        if not unchanged or (response.status_code == 200 and action not in READS):
             number = None  # it may have moved on: the next persona gets a fresh one
     assert wrong == []
