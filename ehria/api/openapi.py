@@ -88,7 +88,12 @@ def build_spec() -> dict:
         },
     })
     spec.path("/assessments/{assessment_id}", operations={
-        "get": {"summary": "One assessment", "parameters": [assessment_id],
+        "get": {"summary": "One assessment, as the caller reads it",
+                "description": "Authors read the working revision, the department's DEG "
+                               "chairs the latest submitted one, the web team the "
+                               "depersonalised version (`depersonalised: true`: redacted "
+                               "answers and signatures, no authors or comments).",
+                "parameters": [assessment_id],
                 "responses": _responses(200, "Assessment", 404)},
         "patch": {
             "summary": "Merge answers (authors; needs If-Match)",
@@ -127,12 +132,15 @@ def build_spec() -> dict:
             "responses": _responses(200, "Assessment", 400, 403, 404, 409, 422),
         }})
     spec.path("/assessments/{assessment_id}/history", operations={"get": {
-        "summary": "Audit events, oldest first", "parameters": [assessment_id],
-        "responses": _responses(200, {"type": "array", "items": {"type": "object"}}, 404)}})
+        "summary": "Audit events, oldest first (authors, DEG chairs, admins; web team 403)",
+        "parameters": [assessment_id],
+        "responses": _responses(200, {"type": "array", "items": {"type": "object"}},
+                                403, 404)}})
     pdf = {"200": {"description": "A PDF", "content": {"application/pdf": {
         "schema": {"type": "string", "format": "binary"}}}}}
     for path, summary in (
-        ("/assessments/{assessment_id}.pdf", "The full PDF of the current revision"),
+        ("/assessments/{assessment_id}.pdf",
+         "The full PDF of the revision the caller reads (web team 403)"),
         ("/assessments/{assessment_id}/published.pdf", "The depersonalised PDF"),
     ):
         spec.path(path, operations={"get": {
