@@ -24,6 +24,44 @@ from ehria.extensions import db
 from ehria.models import User
 
 
+def _worker_database(base: str, worker: str) -> str:
+    """A PostgreSQL database of this xdist worker's own (made afresh), beside `base`."""
+    from sqlalchemy import create_engine, make_url
+
+    url = make_url(base)
+    name = f"{url.database}_{worker}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist each worker gets its own PostgreSQL database (SQLite files are
+    per worker already), named in EHRIA_TEST_DATABASE_URL for everything that reads it."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    base = os.environ.get("EHRIA_TEST_DATABASE_URL", "")
+    if worker and base.startswith("postgresql"):
+        os.environ["EHRIA_TEST_DATABASE_URL"] = _worker_database(base, worker)
+        config.ehria_base_database_url = base  # type: ignore[attr-defined]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    base = getattr(config, "ehria_base_database_url", None)
+    if base is None:
+        return
+    from sqlalchemy import create_engine, make_url
+
+    own = make_url(os.environ["EHRIA_TEST_DATABASE_URL"]).database
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)'))
+    admin.dispose()
+    os.environ["EHRIA_TEST_DATABASE_URL"] = base
+
+
 def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     if url := os.environ.get("EHRIA_TEST_DATABASE_URL"):
         return url
@@ -66,13 +104,26 @@ def _empty_the_database() -> None:
     """Back to freshly migrated, empty tables.
 
     The migrations make audit events and signed records immutable with triggers, so rows
-    cannot simply be deleted: PostgreSQL truncates (row triggers do not fire), SQLite
-    gets its freshly migrated file back.
+    cannot simply be deleted: PostgreSQL deletes with those triggers switched off for the
+    moment, SQLite gets its freshly migrated file back.
     """
     if db.engine.dialect.name == "postgresql":
-        tables = ", ".join(table.name for table in db.metadata.sorted_tables)
+        # DELETE from the tables a test wrote to, children first, with the immutability
+        # triggers off meanwhile (the tables are the test role's own), then every
+        # sequence back to 1: a few milliseconds, where TRUNCATE of the sixteen took 130.
+        names = [table.name for table in db.metadata.sorted_tables]
         with db.engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            used = set(connection.execute(text(" UNION ALL ".join(
+                f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM {name})" for name in names
+            ))).scalars())
+            for name in (n for n in reversed(names) if n in used):
+                connection.execute(text(f"ALTER TABLE {name} DISABLE TRIGGER USER"))
+                connection.execute(text(f"DELETE FROM {name}"))
+                connection.execute(text(f"ALTER TABLE {name} ENABLE TRIGGER USER"))
+            for sequence in connection.execute(text(
+                    "SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()"
+                    " AND last_value IS NOT NULL")).scalars():
+                connection.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
     else:
         db.engine.dispose()
         database_file = Path(db.engine.url.database)
