@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ehria.answers import changed_paths, deep_merge, validate_answers
 from ehria.extensions import db
-from ehria.form_definition import CURRENT_VERSION, load_definition
+from ehria.form import CURRENT_VERSION, load_definition
 from ehria.models import (
     Assessment,
     AssessmentAuthor,

@@ -31,10 +31,8 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ehria import STATIC_FOLDER, TEMPLATE_FOLDER
-from ehria.answers import get_path, is_answered
 from ehria.extensions import db
-from ehria.form_definition import (
-    CHOICE_TYPES,
+from ehria.form import (
     CURRENT_VERSION,
     Choice,
     Column,
@@ -46,42 +44,17 @@ from ehria.form_definition import (
     Step,
     load_definition,
 )
+from ehria.form.conditions import Context, holds
+from ehria.form.paths import get_path, is_answered
 from ehria.models import Assessment, Revision, Signature, SignedRecord, User
 from ehria.redaction import Redacted, redact
 from ehria.redaction_phrases import phrases_of
 from ehria.roles import ROLE_LABELS, Role
-from ehria.screening import ScreeningOutcome, screen, screening_skipped, step_applies
+from ehria.screening import ScreeningOutcome, screen
 
 PDF_STATIC_FOLDER = STATIC_FOLDER / "pdf"
 PDF_TEMPLATE_FOLDER = TEMPLATE_FOLDER / "pdf"
 PDF_VARIANT = "pdf/ua-1"  # tagged, with title and language (design/STACK-NOTES.md)
-
-# Section 4 of the council's form (seed 003, "Section 4: Sign off and scrutiny"). The form
-# definition has no sign-off block yet, so its wording lives here until it does; the
-# sentence sending the form to the web team by e-mail is left out: the workflow does that.
-SIGN_OFF_WORDING: Mapping[str, Any] = {
-    "title": "Section 4: Sign off and scrutiny",
-    "intro": (
-        "Upon completion, the Lead Officer completing this assessment is required to sign "
-        "the document in the section below.",
-        "It is required that this Equality and Human Rights Impact Assessment (EHRIA) is "
-        "scrutinised by your Departmental Equalities Group and signed off by the Chair of "
-        "the Group.",
-        "Once scrutiny and sign off has taken place, a depersonalised version of this EHRIA "
-        "should be published on Leicestershire County Council's website.",
-    ),
-    "heading": "A: Sign Off and Scrutiny",
-    "elements": "Confirm, as appropriate, which elements of the EHRIA have been completed "
-    "and are required for sign off and scrutiny.",
-    "screening": "Equality and Human Rights Assessment Screening",
-    "report": "Equality and Human Rights Assessment Report",
-    "signatures": (
-        (Role.LEAD_OFFICER.value, "1st Authorised Signature (EHRIA Lead Officer)"),
-        (Role.DEG_CHAIR.value, "2nd Authorised Signature (DEG Chair)"),
-    ),
-    "date": "Date",
-}
-
 
 class RefusedURL(ValueError):
     """The renderer asked for something other than our own static/pdf files."""
@@ -232,8 +205,8 @@ def depersonalise(source: DocumentSource) -> Redacted:
 def _redaction_label(definition: FormDefinition, path: str) -> str:
     parts = path.split(".")
     if parts[0] == "signatures" and len(parts) == 3:
-        wording = dict(SIGN_OFF_WORDING["signatures"])
-        return wording.get(parts[1], parts[1])
+        label = definition.sign_off.signature_label(parts[1]) if definition.sign_off else None
+        return label or parts[1]
     return definition.label_for(path)
 
 
@@ -345,8 +318,8 @@ def document_context(
         "answers": answers,
         "outcome": outcome,
         "sections": printed_sections(definition, source.answers, outcome),
-        "sign_off": sign_off_context(source.answers, outcome, signatures),
-        "wording": SIGN_OFF_WORDING,
+        "sign_off": sign_off_context(definition, source.answers, outcome, signatures),
+        "wording": definition.sign_off,
     }
 
 
@@ -356,7 +329,8 @@ def printed_sections(
     """The sections and steps that apply (Section 3 only when a report is required)."""
     printed = []
     for section in definition.sections:
-        steps = [s for s in section.steps if step_applies(s, answers, outcome.report_required)]
+        steps = [s for s in section.steps
+                 if definition.applies(s, answers, outcome.report_required)]
         if not steps:
             continue
         entry = PrintedSection(section)
@@ -373,16 +347,16 @@ def question_blocks(question: Question) -> list[Block]:
     """A question's fields in order, neighbouring choice fields of one kind as one grid."""
     blocks: list[Block] = []
     for f in question.fields:
-        if f.type in CHOICE_TYPES:
+        if f.choices and f.kind.pdf_block_key(f) is not None:
             last = blocks[-1] if blocks else None
             if last and last.kind == "grid" and last.choices == f.choices:
                 blocks[-1] = Block("grid", (*last.fields, f), f.choices)
             else:
                 blocks.append(Block("grid", (f,), f.choices))
-        elif f.type in ("characteristic_table", "article_table"):
-            blocks.append(Block("keyed_table", (f,)))
-        elif f.type == "comment_table":
+        elif f.is_keyed_table and f.options.get("keep_empty_rows"):
             blocks.append(Block("comment_table", (f,)))
+        elif f.is_keyed_table:
+            blocks.append(Block("keyed_table", (f,)))
         elif f.is_list:
             blocks.append(Block("rows", (f,)))
         else:
@@ -401,18 +375,22 @@ def row_groups(table: Field) -> list[tuple[str | None, list[Row]]]:
 
 
 def sign_off_context(
+    definition: FormDefinition,
     answers: Mapping[str, Any],
     outcome: ScreeningOutcome,
     signatures: Sequence[Mapping[str, Any]],
-) -> dict[str, Any]:
-    """Section 4: the elements completed (derived) and one line per authorised signature."""
+) -> dict[str, Any] | None:
+    """Section 4 as the template words it: each element with whether it is completed (its
+    condition), and one line per authorised signature."""
+    if definition.sign_off is None:
+        return None
     by_role = {str(s.get("role")): s for s in signatures}
+    context = Context(answers, report_required=outcome.report_required)
     return {
-        "screening_completed": not screening_skipped(answers),
-        "report_completed": outcome.report_required,
+        "elements": [(e.label, holds(e.when, context)) for e in definition.sign_off.elements],
         "signatures": [
-            {"role": role, "label": label, "signature": by_role.get(role)}
-            for role, label in SIGN_OFF_WORDING["signatures"]
+            {"role": s.role, "label": s.label, "signature": by_role.get(s.role)}
+            for s in definition.sign_off.signatures
         ],
     }
 

@@ -1,55 +1,16 @@
-"""Who may see and do what. Every route declares its access with one of these decorators,
-and a test walks the URL map to make sure none is left undeclared.
-"""
+"""Who may see and do what: the access policy, plain functions of a user and an assessment
+(the routes' decorators that apply it are in ehria.route_access)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import TypeVar
-
-from flask import abort
-from flask_login import current_user
 from sqlalchemy import Select, and_, exists, false, or_, select
 
 from ehria.models import Assessment, AssessmentAuthor, Revision, User
 from ehria.roles import Role
 
-View = TypeVar("View", bound=Callable)
-
 # Chairs scrutinise what has been sent to them; drafts stay private to their authors.
 CHAIR_VISIBLE_STATUSES = ("submitted", "returned", "signed_off", "published")
 WEB_TEAM_VISIBLE_STATUSES = ("signed_off", "published")
-
-
-def declare_access(view: Callable, access: str) -> None:
-    view.access = access  # type: ignore[attr-defined]
-
-
-def public(view: View) -> View:
-    """Anyone, signed in or not (sign-in page, health check, static files)."""
-    declare_access(view, "public")
-    return view
-
-
-def signed_in(*roles: Role) -> Callable[[View], View]:
-    """A signed-in user holding any of `roles` (any role at all when none are named)."""
-
-    def decorate(view: View) -> View:
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            if not current_user.is_authenticated:
-                from ehria.extensions import login_manager
-
-                return login_manager.unauthorized()
-            if roles and not current_user.roles & set(roles):
-                abort(403)
-            return view(*args, **kwargs)
-
-        declare_access(wrapper, "signed_in:" + ",".join(roles))
-        return wrapper  # type: ignore[return-value]
-
-    return decorate
 
 
 def is_chair_of(user: User, assessment: Assessment) -> bool:

@@ -1,27 +1,28 @@
-"""Where an assessment stands: the status of each part of the task list, and the next
-step to go to. Pure: reads the definition, the answers and the screening outcome.
+"""Where an assessment stands: the status of each part of the task list, the next step to
+go to, and what a page reveals as it is answered. Pure: reads the template, the answers
+and the screening outcome.
+
+The task list has one line per section, titled as the template says (`task_title`). A
+section shown only on a condition (Section 3, when a report is required) cannot start
+until the section it `starts_after` is complete, and is "Not needed" when its condition
+does not hold, each with the template's own hint.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ehria.answers import get_path, is_answered
-from ehria.form_definition import FormDefinition, Step
-from ehria.screening import CONSULTATION_QUESTIONS, ScreeningOutcome, step_applies
+from ehria.form import FormDefinition, Section, Step
+from ehria.form.conditions import AnswerIs, AnyOf, Condition, Context, holds, needs_outcome
+from ehria.form.paths import get_path
+from ehria.screening import ScreeningOutcome
 
 NOT_STARTED = "Not started"
 IN_PROGRESS = "In progress"
 COMPLETED = "Completed"
 CANNOT_START = "Cannot start yet"
 NOT_NEEDED = "Not needed"
-
-TASKS = (
-    ("key_details", "Key details"),
-    ("policy", "Section 1: Defining the policy"),
-    ("screening", "Section 2: Screening"),
-    ("report", "Section 3: Full report"),
-)
+CHECK_AND_SUBMIT = "check"  # the task list's last line: "Check and submit"
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,14 @@ class Task:
     hint: str | None = None
 
 
+def applicable_steps(
+    definition: FormDefinition, answers: dict, outcome: ScreeningOutcome
+) -> list[Step]:
+    return definition.steps_that_apply(answers, outcome.report_required)
+
+
 def _answered_any(step: Step, answers: dict) -> bool:
-    return any(is_answered(get_path(answers, f.path)) for f in step.fields)
+    return any(f.kind.answered_any(f, get_path(answers, f.path)) for f in step.fields)
 
 
 def _section_status(steps: list[Step], answers: dict, missing: list[str]) -> str:
@@ -45,38 +52,31 @@ def _section_status(steps: list[Step], answers: dict, missing: list[str]) -> str
     return COMPLETED
 
 
-def applicable_steps(
-    definition: FormDefinition, answers: dict, outcome: ScreeningOutcome
-) -> list[Step]:
-    return [s for s in definition.steps if step_applies(s, answers, outcome.report_required)]
+def _task(section: Section, steps: list[Step], answers: dict, outcome: ScreeningOutcome,
+          completed: dict[str, bool]) -> Task:
+    title = section.task_title or section.title
+    if section.starts_after is not None and not completed.get(section.starts_after):
+        return Task(title, CANNOT_START, None, section.cannot_start)
+    if not holds(section.shown_when, Context(answers,
+                                              report_required=outcome.report_required)):
+        return Task(title, NOT_NEEDED, None, section.not_needed)
+    return Task(title, _section_status(steps, answers, outcome.missing),
+                steps[0].key if steps else None)
 
 
 def tasks(definition: FormDefinition, answers: dict, outcome: ScreeningOutcome) -> list[Task]:
     """The task list: one entry per section, then "Check and submit"."""
     steps = applicable_steps(definition, answers, outcome)
     result: list[Task] = []
-    screening_done = False
-    for section_key, title in TASKS:
-        section_steps = [s for s in steps if s.section_key == section_key]
-        first = section_steps[0].key if section_steps else None
-        if section_key == "report":
-            if not screening_done:
-                result.append(Task(title, CANNOT_START, None,
-                                   "Complete the screening in Section 2 first."))
-            elif not outcome.report_required:
-                result.append(Task(title, NOT_NEEDED, None,
-                                   "The screening found that a full report is not required."))
-            else:
-                result.append(Task(title, _section_status(section_steps, answers,
-                                                           outcome.missing), first))
-            continue
-        status = _section_status(section_steps, answers, outcome.missing)
-        if section_key == "screening":
-            screening_done = status == COMPLETED
-        result.append(Task(title, status, first))
+    completed: dict[str, bool] = {}
+    for section in definition.sections:
+        task = _task(section, [s for s in steps if s.section_key == section.key], answers,
+                     outcome, completed)
+        completed[section.key] = task.status == COMPLETED
+        result.append(task)
     ready = not outcome.missing and not outcome.problems
     result.append(Task("Check and submit", NOT_STARTED if ready else CANNOT_START,
-                       "check" if ready else None,
+                       CHECK_AND_SUBMIT if ready else None,
                        None if ready else "Complete every section first."))
     return result
 
@@ -100,21 +100,38 @@ def previous_step(
     return None
 
 
-# Parts of a page shown only after a "No" among other answers on the same page: Q8 asks
-# why there was no consultation, and the Q9 note says monitoring must be set up.
-MONITORING_QUESTIONS = ("screening.monitor_impact", "screening.open_feedback")
-QUESTION_REVEALED_BY_NO = {"screening.consultation_plan": CONSULTATION_QUESTIONS}
-NOTE_REVEALED_BY_NO = {"screening.monitor_impact": MONITORING_QUESTIONS}
+# -- what a page reveals as it is answered ----------------------------------------------
+
+def _reveal_pairs(condition: Condition | None, step: Step) -> list[str] | None:
+    """`name=value` pairs for the page's script when a condition is "any of these answers
+    on this page has this value"; None when it is anything else (then the part is simply
+    shown, and the server's rules decide)."""
+    if condition is None or needs_outcome(condition):
+        return None
+    parts = condition.conditions if isinstance(condition, AnyOf) else (condition,)
+    on_page = {f.path for f in step.fields}
+    pairs = []
+    for part in parts:
+        if not isinstance(part, AnswerIs) or part.negate or part.path not in on_page:
+            return None
+        name = part.path.split(".", 1)[1]
+        pairs += [f"{name}={value}" for value in part.values]
+    return pairs
 
 
-def reveal_triggers(step: Step) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """For a step: which questions, and which questions' notes, a "No" reveals, keyed by
-    the question's first field path, each with the form names of the fields that do it."""
+@dataclass(frozen=True)
+class Reveal:
+    question: list[str] | None  # pairs that reveal the question itself
+    note: list[str] | None  # pairs that reveal its note
 
-    def names(paths: tuple[str, ...]) -> list[str]:
-        return [path.split(".", 1)[1] for path in paths]
 
-    firsts = {question.fields[0].path for question in step.questions}
-    questions = {p: names(t) for p, t in QUESTION_REVEALED_BY_NO.items() if p in firsts}
-    notes = {p: names(t) for p, t in NOTE_REVEALED_BY_NO.items() if p in firsts}
-    return questions, notes
+def reveals(step: Step) -> dict[int, Reveal]:
+    """For each question of a step (by position) shown only on a condition of its page's
+    own answers, what reveals it and its note."""
+    found: dict[int, Reveal] = {}
+    for index, question in enumerate(step.questions):
+        reveal = Reveal(_reveal_pairs(question.shown_when, step),
+                        _reveal_pairs(question.note_shown_when, step))
+        if reveal.question or reveal.note:
+            found[index] = reveal
+    return found

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ehria.answers import changed_paths, get_path
-from ehria.form_definition import FormDefinition
+from ehria.answers import changed_paths
+from ehria.form import FormDefinition
+from ehria.form.paths import get_path
 
 
 @dataclass(frozen=True)

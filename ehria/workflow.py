@@ -22,7 +22,7 @@ from ehria import notifications
 from ehria.assessments import record_event, screening_outcome
 from ehria.documents import render_documents_for_signing, source_for
 from ehria.extensions import db
-from ehria.form_definition import load_definition
+from ehria.form import load_definition
 from ehria.models import (
     Assessment,
     AssessmentAuthor,

@@ -13,8 +13,8 @@ from werkzeug.exceptions import HTTPException
 from ehria.accounts import TokenHolder, record_token_use, user_for_token
 from ehria.extensions import db
 from ehria.models import User
-from ehria.permissions import declare_access
 from ehria.roles import Role
+from ehria.route_access import declare_access
 
 api_blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 

@@ -27,7 +27,7 @@ from ehria.assessments import (
 )
 from ehria.documents import depersonalise, source_for
 from ehria.extensions import db
-from ehria.form_definition import load_definition
+from ehria.form import load_definition
 from ehria.models import Assessment, AssessmentAuthor, Comment, Department, User
 from ehria.permissions import (
     can_edit_answers,

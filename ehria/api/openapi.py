@@ -16,7 +16,7 @@ from ehria.api.schemas import (
     DepartmentSchema,
     ErrorSchema,
 )
-from ehria.permissions import public
+from ehria.route_access import public
 
 ERROR = {"content": {"application/json": {"schema": "Error"}}}
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from ehria.api import api_blueprint, token_required
 from ehria.api.schemas import DepartmentSchema
 from ehria.extensions import db
-from ehria.form_definition import load_definition
+from ehria.form import load_definition
 from ehria.models import Department
 
 

@@ -19,8 +19,8 @@ from ehria.accounts import (
 from ehria.auth import session_max_age
 from ehria.extensions import db
 from ehria.models import Notification, User
-from ehria.permissions import signed_in
 from ehria.roles import Role
+from ehria.route_access import signed_in
 from ehria.sessions import end_all_sessions, live_session_count
 from ehria.views.pages import error_list
 from forms.admin import NO_DEPARTMENT, DepartmentForm, NewUserForm, UserRolesForm

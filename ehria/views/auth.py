@@ -9,7 +9,7 @@ from flask_login import current_user
 from ehria.accounts import AccountError, authenticate, change_password
 from ehria.auth import begin_session, finish_session
 from ehria.extensions import db
-from ehria.permissions import public, signed_in
+from ehria.route_access import public, signed_in
 from ehria.sign_in_limit import clear_failures, reserve_attempt
 from forms.auth import ChangePasswordForm, SignInForm
 

@@ -10,8 +10,9 @@ from wtforms import StringField
 from ehria.document_responses import document_response, may_prepare_publication
 from ehria.documents import redactions_for, source_for
 from ehria.extensions import db
-from ehria.permissions import is_chair_of, reads_in_full, signed_in, visible_revision
+from ehria.permissions import is_chair_of, reads_in_full, visible_revision
 from ehria.redaction_phrases import OPEN_STATUSES, PhraseRefused, add_phrase
+from ehria.route_access import signed_in
 from ehria.views.pages import assessment_for_page, error_list
 from forms.base import BaseForm
 

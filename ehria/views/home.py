@@ -5,7 +5,8 @@ from flask_login import current_user
 
 from ehria.extensions import db
 from ehria.models import Assessment
-from ehria.permissions import signed_in, visible_assessments
+from ehria.permissions import visible_assessments
+from ehria.route_access import signed_in
 
 blueprint = Blueprint("home", __name__)
 

@@ -5,7 +5,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ehria.extensions import db
-from ehria.permissions import public
+from ehria.route_access import public
 
 blueprint = Blueprint("infrastructure", __name__)
 

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ehria.accounts import department_names
-from ehria.answers import changed_paths, deep_merge, get_path, is_answered
+from ehria.answers import changed_paths, deep_merge
 from ehria.assessments import (
     InvalidAnswers,
     NotEditable,
@@ -20,18 +20,20 @@ from ehria.assessments import (
     version_tag,
 )
 from ehria.extensions import db
-from ehria.form_definition import FormDefinition, load_definition
+from ehria.form import FormDefinition, load_definition
+from ehria.form.paths import get_path, is_answered
 from ehria.models import Assessment, Comment
-from ehria.permissions import reads_in_full, signed_in, visible_revisions
+from ehria.permissions import reads_in_full, visible_revisions
 from ehria.progress import (
     applicable_steps,
     next_step,
     previous_step,
-    reveal_triggers,
+    reveals,
     tasks,
 )
 from ehria.revision_diff import describe
 from ehria.roles import Role
+from ehria.route_access import signed_in
 from ehria.views.pages import assessment_for_page, error_list
 from ehria.workflow import Action, NotReady, WorkflowError, apply
 from forms.assessments import StartAssessmentForm, SubmitForm
@@ -157,10 +159,9 @@ def _merge_after_conflict(assessment: Assessment, patch: dict):
 
 def _step_response(assessment, form, step_key, status=200, notice=None, clashes=()):
     revision, definition, outcome = _where_it_stands(assessment)
-    reveals = reveal_triggers(form.step)
     return render_template(
         "officer/step.html", assessment=assessment, form=form, step=form.step,
-        reveal_questions=reveals[0], reveal_notes=reveals[1],
+        reveals=reveals(form.step),
         definition=definition, errors=error_list(form), notice=notice, clashes=clashes,
         section=definition.section(form.step.section_key),
         back=previous_step(definition, revision.answers, outcome, step_key),

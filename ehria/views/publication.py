@@ -26,7 +26,7 @@ from ehria.document_responses import pdf_response
 from ehria.documents import redactions_for, source_for
 from ehria.extensions import db
 from ehria.models import Assessment
-from ehria.permissions import public, signed_in, visible_revision
+from ehria.permissions import visible_revision
 from ehria.publication_register import (
     published_record,
     published_rows,
@@ -35,6 +35,7 @@ from ehria.publication_register import (
     register_csv,
 )
 from ehria.roles import Role
+from ehria.route_access import public, signed_in
 from ehria.views.pages import assessment_for_page, error_list
 from ehria.workflow import Action, WorkflowError, apply
 from forms.base import BaseForm

@@ -9,11 +9,12 @@ from sqlalchemy import select
 from ehria import notifications
 from ehria.assessments import screening_outcome
 from ehria.extensions import db
-from ehria.form_definition import load_definition
+from ehria.form import load_definition
 from ehria.models import Assessment, Comment, Revision, Signature
-from ehria.permissions import is_chair_of, reads_in_full, signed_in, visible_revision
+from ehria.permissions import is_chair_of, reads_in_full, visible_revision
 from ehria.progress import applicable_steps
 from ehria.roles import Role
+from ehria.route_access import signed_in
 from ehria.screening import screen
 from ehria.signed_records import canonical_json, sha256_hex
 from ehria.views.pages import assessment_for_page

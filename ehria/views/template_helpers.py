@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
-from ehria.answers import get_path
+from ehria.form.paths import get_path
 from ehria.revision_diff import describe
 
 

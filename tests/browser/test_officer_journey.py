@@ -27,7 +27,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from ehria.examples import load_examples
 from ehria.extensions import db
-from ehria.form_definition import Field, Question, Step, load_definition
+from ehria.form import Field, Question, Step, load_definition
 from ehria.models import Assessment, User
 from tests.browser.conftest import (
     PASSWORD,

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ehria.form_definition import load_definition
+from ehria.form import load_definition
 from tests.integration.workflow_helpers import create
 
 FUZZ = settings(

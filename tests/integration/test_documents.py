@@ -31,10 +31,10 @@ from ehria.documents import (
     sha256_of,
 )
 from ehria.extensions import db
-from ehria.form_definition import CHOICE_TYPES, Field, FormDefinition, load_definition
+from ehria.form import Field, FormDefinition, load_definition
 from ehria.models import Assessment, SignedRecord
 from ehria.redaction import redact
-from ehria.screening import screen, step_applies
+from ehria.screening import screen
 
 EXAMPLES = load_examples()
 SHORT_BREAKS = EXAMPLES["02-short-breaks-full-report"]["answers"]
@@ -136,7 +136,7 @@ def expected_sequence(definition: FormDefinition, answers: dict) -> Iterator[tup
     outcome = screen(answers, definition)
     for section in definition.sections:
         for step in section.steps:
-            if not step_applies(step, answers, outcome.report_required):
+            if not definition.applies(step, answers, outcome.report_required):
                 continue
             for question in step.questions:
                 number = f"{question.number}. " if question.number else ""
@@ -147,7 +147,7 @@ def expected_sequence(definition: FormDefinition, answers: dict) -> Iterator[tup
 
 def _expected_field(f: Field, question_label: str, answers: dict):
     value = _get(answers, f.path)
-    if f.type in CHOICE_TYPES:
+    if f.choices:
         if f.label != question_label:
             yield "anchor", f.label
         if value:

@@ -11,7 +11,8 @@ import pytest
 from ehria import draft_documents
 from ehria.examples import load_examples
 from ehria.extensions import db
-from ehria.form_definition import ANSWERS_MAX_LENGTH, load_definition
+from ehria.form import load_definition
+from ehria.limits import ANSWERS_MAX_LENGTH
 from ehria.models import DraftDocument
 from tests.integration.workflow_helpers import create
 

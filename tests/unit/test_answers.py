@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ehria.answers import changed_paths, deep_merge, get_path, is_answered, validate_answers
+from ehria.answers import changed_paths, deep_merge, validate_answers
 from ehria.examples import load_examples
-from ehria.form_definition import load_definition
+from ehria.form import load_definition
+from ehria.form.paths import get_path, is_answered
 
 EXAMPLES = load_examples()
 DEPARTMENTS = ["Children and Family Services", "Adults and Communities"]

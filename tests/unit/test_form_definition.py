@@ -8,7 +8,7 @@ import json
 import pytest
 import yaml
 
-from ehria.form_definition import (
+from ehria.form import (
     CURRENT_VERSION,
     DEFINITIONS_DIR,
     DefinitionError,
@@ -317,13 +317,14 @@ def test_a_missing_choice_list_is_a_definition_error(raw):
 
 def test_an_unquoted_yes_read_as_a_boolean_is_a_definition_error(raw):
     raw["choices"]["yn"][0]["value"] = True
-    with pytest.raises(DefinitionError, match="not text"):
+    with pytest.raises(DefinitionError, match="not quoted text: True"):
         FormDefinition.from_dict(raw)
 
 
 def test_a_step_key_that_is_not_a_url_slug_is_a_definition_error(raw):
     raw["sections"][0]["steps"][0]["key"] = "Key details"
-    with pytest.raises(DefinitionError, match="malformed key"):
+    with pytest.raises(DefinitionError, match="needs a key of lower-case words joined by "
+                                              "hyphens, not 'Key details'"):
         FormDefinition.from_dict(raw)
 
 

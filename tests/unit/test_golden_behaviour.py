@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from ehria.answers import validate_answers
-from ehria.form_definition import load_definition
+from ehria.form import load_definition
 from ehria.progress import applicable_steps, tasks
 from ehria.screening import screen
 from tests.golden_corpus import screening_corpus, validation_corpus

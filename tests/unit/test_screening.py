@@ -8,8 +8,8 @@ import json
 import pytest
 
 from ehria.examples import load_examples
-from ehria.form_definition import load_definition
-from ehria.screening import screen, steps_that_apply
+from ehria.form import load_definition
+from ehria.screening import screen
 
 EXAMPLES = load_examples()
 NO_REPORT = EXAMPLES["01-departmental-plan-no-report"]["answers"]
@@ -338,11 +338,12 @@ def test_to_dict_is_the_documented_json():
 
 def test_steps_that_apply_follow_the_screening():
     definition = load_definition()
-    no_report_steps = steps_that_apply(NO_REPORT, screen(NO_REPORT), definition)
+    no_report_steps = definition.steps_that_apply(NO_REPORT, screen(NO_REPORT).report_required)
     assert no_report_steps[-1].key == "decision"
 
     skipped = no_report(full_report_already_identified="yes", report_required="yes")
-    keys = [s.key for s in steps_that_apply(skipped, screen(skipped), definition)]
+    keys = [s.key for s in definition.steps_that_apply(skipped,
+                                                       screen(skipped).report_required)]
     assert "screening-start" in keys and "research-consultation" not in keys
     assert keys[-1] == "improvement-plan"
 

@@ -1,0 +1,132 @@
+"""What every field type owns, and the defaults most of them share.
+
+A field type is everything the service does with one kind of answer: reading its options
+from the template, checking an answer, saying which required parts are missing, the
+WTForms field of its step page and the conversions to and from it, the answer in words
+(`text`: one function for check your answers, the chair's review, the revision history,
+the PDF and the CSV), and the names of its two partials: `templates/types/<name>.html`
+(the step page's input and the answer on a page) and `templates/pdf/types/<name>.html`
+(the answer in the PDF). Adding a type is one module here and those two partials.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ehria.form.conditions import Context
+
+if TYPE_CHECKING:
+    from ehria.form.model import Choice, Column, Field
+    from ehria.form.problems import TemplateProblem
+
+Errors = dict[str, list[str]]
+AnyField = Any  # a Field or a Column: both have key, label, type, hint, required, choices
+
+
+@dataclass
+class Checking:
+    """What checking an answer may need beyond the field itself."""
+
+    departments: Container[str] | None = None  # the configured department names
+
+
+@dataclass
+class Reading:
+    """What parsing a template field may need: the form's choice lists, where it is."""
+
+    choices: Mapping[str, tuple[Choice, ...]]
+    place: str
+    problems: list[TemplateProblem]
+    line: int | None
+
+
+def add_error(errors: Errors, path: str, message: str) -> None:
+    errors.setdefault(path, []).append(message)
+
+
+class FieldType:
+    """A kind of answer. Subclasses set `name` and override what they do differently."""
+
+    name = ""
+    aliases: tuple[str, ...] = ()  # other names the template may use for this type
+    has_rows = False  # a keyed table: fixed rows, the answer an object keyed by row
+    repeats = False  # repeating rows: the answer a list of row objects
+    may_be_column = False  # may be the type of a table's column (one value per cell)
+    accepts_options: tuple[str, ...] = ()  # template keys of its own, beyond the common
+
+    @property
+    def page_partial(self) -> str:
+        return f"types/{self.name}.html"
+
+    @property
+    def pdf_partial(self) -> str:
+        return f"types/{self.name}.html"
+
+    # -- the template ---------------------------------------------------------------------
+
+    def read_options(self, data: Mapping[str, Any], reading: Reading) -> dict[str, Any]:
+        """Keyword arguments for the Field or Column beyond the common ones."""
+        return {}
+
+    def options_dict(self, field: AnyField) -> dict[str, Any]:
+        """Keys of its own in GET /api/v1/template."""
+        return {}
+
+    # -- answers --------------------------------------------------------------------------
+
+    def check(self, field: AnyField, value: object, path: str, errors: Errors,
+              checking: Checking) -> None:
+        """Add the problems of one (non-None) answer to `errors`, keyed by path."""
+
+    def missing(self, field: Field, answers: Mapping[str, Any], context: Context,
+                required: bool) -> list[str]:
+        """Paths of the answers still needed; `required` says whether the field is."""
+        from ehria.form.paths import get_path, is_answered
+
+        return [field.path] if required and not is_answered(get_path(answers, field.path)) else []
+
+    def text(self, field: AnyField, value: object) -> str:
+        """The answer in words, as every page, the PDF and the CSV print it; "" if none."""
+        from ehria.form.paths import is_answered
+
+        return str(value) if is_answered(value) else ""
+
+    def cell_label(self, field: Field, number: str | None, rest: list[str]) -> str | None:
+        """A label for a path below the field (rows, cells); None if it has none."""
+        return None
+
+    def column_at(self, field: Field, rest: list[str]) -> Column | None:
+        return None
+
+    def answered_any(self, field: Field, value: object) -> bool:
+        from ehria.form.paths import is_answered
+
+        return is_answered(value)
+
+    # -- the step page --------------------------------------------------------------------
+
+    def form_field(self, field: AnyField) -> Any:
+        """The (unbound) WTForms field of its step page."""
+        raise NotImplementedError
+
+    def load(self, form_field: Any, field: AnyField, value: object) -> None:
+        """Fill the form field from a stored answer."""
+        form_field.data = value
+
+    def read(self, form_field: Any, field: AnyField, context: Context
+             ) -> tuple[object, Errors]:
+        """The posted answer (None when left blank) and any error found reading it."""
+        return self.clean(field, form_field.data), {}
+
+    def clean(self, field: AnyField, posted: object) -> object:
+        """One posted value as an answer: None when nothing was chosen or typed."""
+        return posted or None
+
+    # -- the PDF --------------------------------------------------------------------------
+
+    def pdf_block_key(self, field: Field) -> object | None:
+        """Neighbouring fields of a question with the same key print as one block (a grid
+        of Yes/No marks); None prints the field on its own."""
+        return None
