@@ -8,6 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
     DateTime,
+    Enum,
     ForeignKey,
     Index,
     LargeBinary,
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ehria.extensions import db
 from ehria.roles import Role
+from ehria.statuses import Status
 
 
 def utcnow() -> datetime:
@@ -99,7 +101,10 @@ class Assessment(db.Model):
     reference: Mapped[str | None] = mapped_column(String(32), unique=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    status: Mapped[Status] = mapped_column(
+        Enum(Status, native_enum=False, length=20, create_constraint=False,
+             values_callable=lambda statuses: [s.value for s in statuses]),
+        default=Status.DRAFT, index=True)
     current_revision: Mapped[int] = mapped_column(default=1)
     policy_name: Mapped[str] = mapped_column(Text, default="")
     published_url: Mapped[str | None] = mapped_column(Text)
@@ -121,6 +126,40 @@ class Assessment(db.Model):
     @property
     def authors(self) -> list[User]:
         return [row.user for row in self.author_rows]
+
+    # -- where it stands (ehria.statuses) --------------------------------------------------
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == Status.DRAFT
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == Status.SUBMITTED
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == Status.RETURNED
+
+    @property
+    def is_signed_off(self) -> bool:
+        return self.status == Status.SIGNED_OFF
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+    @property
+    def is_editable(self) -> bool:
+        return Status(self.status).is_editable
+
+    @property
+    def is_signed(self) -> bool:
+        return Status(self.status).is_signed
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label
 
     def is_author(self, user: User) -> bool:
         return any(row.user_id == user.id for row in self.author_rows)

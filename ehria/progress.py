@@ -100,6 +100,18 @@ def previous_step(
     return None
 
 
+SCREENING_RESULT = "screening_result"  # a step's `then:` showing the screening outcome page
+
+
+def after_screening_result(
+    definition: FormDefinition, answers: dict, outcome: ScreeningOutcome
+) -> str | None:
+    """Where the screening result page continues: the step after the one that led to it
+    (Section 3's first step when a report is required); None for the task list."""
+    leading = next((s for s in definition.steps if s.then == SCREENING_RESULT), None)
+    return next_step(definition, answers, outcome, leading.key) if leading else None
+
+
 # -- what a page reveals as it is answered ----------------------------------------------
 
 def _reveal_pairs(condition: Condition | None, step: Step) -> list[str] | None:

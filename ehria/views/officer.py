@@ -9,36 +9,19 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ehria.accounts import department_names
-from ehria.answers import changed_paths, deep_merge
-from ehria.assessments import (
-    InvalidAnswers,
-    NotEditable,
-    StaleVersion,
-    create_assessment,
-    screening_outcome,
-    update_answers,
-    version_tag,
-)
+from ehria.assessments import InvalidAnswers, create_assessment, screening_outcome
 from ehria.extensions import db
-from ehria.form import FormDefinition, load_definition
-from ehria.form.paths import get_path, is_answered
+from ehria.form import load_definition
 from ehria.models import Assessment, Comment
 from ehria.permissions import reads_in_full, visible_revisions
-from ehria.progress import (
-    applicable_steps,
-    next_step,
-    previous_step,
-    reveals,
-    tasks,
-)
-from ehria.revision_diff import describe
+from ehria.progress import after_screening_result, applicable_steps, reveals, tasks
 from ehria.roles import Role
 from ehria.route_access import signed_in
 from ehria.views.pages import assessment_for_page, error_list
 from ehria.workflow import Action, NotReady, WorkflowError, apply
 from forms.assessments import StartAssessmentForm, SubmitForm
 from forms.base import same_value_choices
-from forms.step_forms import step_form_class
+from forms.step_runner import BadButton, Destination, StepPage, StepRunner, UnknownStep
 
 blueprint = Blueprint("officer", __name__, url_prefix="/assessments")
 
@@ -54,31 +37,10 @@ def _comments_by_path(assessment: Assessment) -> dict[str | None, list[Comment]]
     return by_path
 
 
-def _named(errors: dict[str, list[str]], version: str) -> dict[str, list[str]]:
-    """Messages that name their question, as the error summary stands alone."""
-    definition = load_definition(version)
-    return {
-        path: [f"{definition.label_for(path)} \N{EN DASH} {m[:1].lower()}{m[1:]}" for m in messages]
-        for path, messages in errors.items()
-    }
-
-
 def _where_it_stands(assessment: Assessment):
     """The current revision, the form version it is on, and its screening outcome."""
     revision = assessment.revision
     return revision, load_definition(revision.template_version), screening_outcome(assessment)
-
-
-def _step_form(template_version: str, step_key: str, **options):
-    """A step's form (404 for a step the form does not have), with the department choices
-    filled in where the step asks for the department."""
-    try:
-        form = step_form_class(template_version, step_key)(**options)
-    except KeyError:
-        abort(404)
-    if "department" in form:
-        form.department.choices = same_value_choices(department_names())
-    return form
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
@@ -118,182 +80,76 @@ def task_list(assessment_id: int):
     )
 
 
-def _answered_only(value):
-    """A patch without its unanswered parts, so merging it keeps what is stored there."""
-    if isinstance(value, dict):
-        kept = {key: _answered_only(part) for key, part in value.items()}
-        return {key: part for key, part in kept.items() if part is not None} or None
-    return value
+def _runner(assessment: Assessment, step_key: str) -> StepRunner:
+    try:
+        return StepRunner(assessment, step_key, department_names())
+    except UnknownStep:
+        abort(404)
 
 
-def _shown_value(definition: FormDefinition, path: str, value) -> str:
-    """A stored answer in words: a choice by its label, text as it is."""
-    resolved = definition.resolve(path)
-    if resolved is not None and isinstance(value, str):
-        found, rest = resolved
-        column = (found.column(rest[1]) if len(rest) == 2 and found.columns
-                  and rest[1] in {c.key for c in found.columns} else None)
-        label = column.choice_label(value) if column else (
-            found.choice_label(value) if not rest else None)
-        if label:
-            return label
-    return describe(value)
-
-
-def _merge_after_conflict(assessment: Assessment, patch: dict):
-    """The answers to show after a save refused as stale, and those that clash.
-
-    Nothing is lost: every box this officer filled keeps what they sent, every box they left
-    blank shows what was saved meanwhile, and where both answered differently the saved
-    answer is listed beside theirs, so they can choose before saving again.
-    """
-    latest = assessment.revision.answers
-    definition = load_definition(assessment.revision.template_version)
-    merged = deep_merge(latest, _answered_only(patch) or {})
-    clashes = [
-        (definition.label_for(path), _shown_value(definition, path, get_path(latest, path)))
-        for path in changed_paths(latest, merged) if is_answered(get_path(latest, path))
-    ]
-    return merged, clashes
-
-
-def _step_response(assessment, form, step_key, status=200, notice=None, clashes=()):
-    revision, definition, outcome = _where_it_stands(assessment)
+def _step_page(runner: StepRunner, page: StepPage):
+    assessment, definition = runner.assessment, runner.definition
     return render_template(
-        "officer/step.html", assessment=assessment, form=form, step=form.step,
-        reveals=reveals(form.step),
-        definition=definition, errors=error_list(form), notice=notice, clashes=clashes,
-        section=definition.section(form.step.section_key),
-        back=previous_step(definition, revision.answers, outcome, step_key),
-        comments=_comments_by_path(assessment),
-    ), status
+        "officer/step.html", assessment=assessment, form=page.form, step=runner.step,
+        reveals=reveals(runner.step), definition=definition, errors=error_list(page.form),
+        notice=page.notice, clashes=page.clashes, section=definition.section_of(runner.step),
+        back=runner.back, comments=_comments_by_path(assessment),
+        first_of_section=definition.section_of(runner.step).steps[0] == runner.step,
+    ), page.status
 
 
-STEP_ACTIONS = ("continue", "later", "add-row")
-
-
-def _row_to_remove(action: str, rows: list | None) -> int:
-    """The row a "Remove row N" button names; 400 for a button no page has."""
-    number = action.removeprefix("remove-row-")
-    if rows is None or not (number.isascii() and number.isdigit()):
-        abort(400, description="There is no such row to remove. Go back, reload the page "
-                               "and try again.")
-    return int(number)
+def _go(assessment: Assessment, destination: Destination):
+    if destination.kind == "step":
+        return redirect(url_for("officer.step", assessment_id=assessment.id,
+                                step_key=destination.step_key))
+    if destination.kind == "screening_result":
+        return redirect(url_for("officer.screening_result", assessment_id=assessment.id))
+    return redirect(url_for("officer.task_list", assessment_id=assessment.id))
 
 
 @blueprint.route("/<int:assessment_id>/steps/<step_key>", methods=["GET", "POST"])
 @signed_in()
 def step(assessment_id: int, step_key: str):
+    """One page of the form: the step runner does the work (forms/step_runner.py)."""
     assessment = assessment_for_page(assessment_id, author=True)
-    revision = assessment.revision
-    definition = load_definition(revision.template_version)
-    form = _step_form(revision.template_version, step_key)
+    runner = _runner(assessment, step_key)
     if request.method == "GET":
-        form.load_answers(revision.answers)
-        form.version.data = version_tag(assessment)
-        return _step_response(assessment, form, step_key)
-    if assessment.status not in ("draft", "returned"):
-        return redirect(url_for("officer.task_list", assessment_id=assessment.id))
-
-    action = request.form.get("action", "continue")
-    patch, parse_errors = form.to_answers()
-    plan = patch.get("report", {}).get("improvement_plan")
-    if action.startswith("remove-row-"):
-        index = _row_to_remove(action, plan)
-        patch["report"]["improvement_plan"] = [
-            row for i, row in enumerate(plan) if i != index] or None
-    elif action not in STEP_ACTIONS:
+        return _step_page(runner, runner.show())
+    try:
+        result = runner.post(current_user, request.form)
+    except BadButton:
         abort(400, description="The page was sent with a button it does not have. Go back, "
                                "reload the page and try again.")
-    if parse_errors:
-        form.add_errors(parse_errors)  # already worded with the field label
-        return _step_response(assessment, form, step_key, 400)
-    try:
-        update_answers(assessment, current_user, patch, form.version.data or "")
-    except InvalidAnswers as error:
-        db.session.rollback()
-        unplaced = form.add_errors(_named(error.fields, revision.template_version))
-        return _step_response(assessment, form, step_key, 400,
-                              notice=" ".join(unplaced) or None)
-    except StaleVersion as error:
-        db.session.rollback()
-        db.session.refresh(assessment)
-        merged, clashes = _merge_after_conflict(assessment, patch)
-        form = _step_form(revision.template_version, step_key, formdata=None)
-        form.load_answers(merged)
-        form.version.data = version_tag(assessment)  # saving again now is a knowing choice
-        return _step_response(assessment, form, step_key, 409, clashes=clashes, notice=(
-            error.message + " Your answers on this page are shown below and have not been "
-            "saved yet; boxes you left blank show what was saved meanwhile. Check them, "
-            "then save again."))
-    except NotEditable:
-        db.session.rollback()
-        return redirect(url_for("officer.task_list", assessment_id=assessment.id))
-    db.session.commit()
-
-    if action == "add-row" or action.startswith("remove-row-"):
-        form = _step_form(revision.template_version, step_key, formdata=None)
-        form.load_answers(assessment.revision.answers)
-        form.version.data = version_tag(assessment)
-        if action == "add-row":
-            plan = definition.field("report.improvement_plan")
-            if len(form.improvement_plan.entries) >= (plan.max_rows or 0):
-                return _step_response(assessment, form, step_key, 400, notice=(
-                    f"The {plan.label.lower()} can have at most {plan.max_rows} rows. "
-                    "Your answers have been saved."))
-            form.improvement_plan.append_entry({})
-        return _step_response(assessment, form, step_key)
-    if action == "later":
-        return redirect(url_for("officer.task_list", assessment_id=assessment.id))
-    outcome = screening_outcome(assessment)
-    answers = assessment.revision.answers
-    if step_key == "decision":
-        return redirect(url_for("officer.screening_result", assessment_id=assessment.id))
-    following = next_step(definition, answers, outcome, step_key)
-    if following is None:
-        return redirect(url_for("officer.task_list", assessment_id=assessment.id))
-    return redirect(url_for("officer.step", assessment_id=assessment.id, step_key=following))
+    return _step_page(runner, result) if isinstance(result, StepPage) else _go(
+        assessment, result)
 
 
 @blueprint.post("/<int:assessment_id>/steps/<step_key>/autosave")
 @signed_in()
 def autosave(assessment_id: int, step_key: str):
-    """Called by static/js/autosave.js a few seconds after typing stops: same rules as
-    "Save and come back later", answered in JSON so the page can say what happened."""
+    """Called by static/js/autosave.js a few seconds after typing stops."""
     assessment = assessment_for_page(assessment_id, author=True)
-    revision = assessment.revision
-    form = _step_form(revision.template_version, step_key)
-    patch, parse_errors = form.to_answers()
-    if parse_errors:
-        return {"saved": False, "errors": parse_errors}, 400
-    try:
-        update_answers(assessment, current_user, patch, form.version.data or "")
-    except InvalidAnswers as error:
-        db.session.rollback()
-        return {"saved": False, "errors": _named(error.fields, revision.template_version)}, 400
-    except StaleVersion as error:
-        db.session.rollback()
-        return {"saved": False, "conflict": True, "message": error.message}, 409
-    except NotEditable as error:
-        db.session.rollback()
-        return {"saved": False, "message": error.message}, 409
-    db.session.commit()
-    updated_at = assessment.updated_at
-    if updated_at.tzinfo is None:  # SQLite gives stored UTC times back without their zone
-        updated_at = updated_at.replace(tzinfo=UTC)
-    # "saved_at" is UTC; the page shows "saved_at_utc" in the officer's own time.
-    return {"saved": True, "version": version_tag(assessment),
-            "saved_at": updated_at.strftime("%H:%M:%S"),
-            "saved_at_utc": updated_at.isoformat()}
+    answer, status = _runner(assessment, step_key).autosave(current_user, request.form)
+    if answer.get("saved"):
+        updated_at = assessment.updated_at
+        if updated_at.tzinfo is None:  # SQLite gives stored UTC times back without a zone
+            updated_at = updated_at.replace(tzinfo=UTC)
+        # "saved_at" is UTC; the page shows "saved_at_utc" in the officer's own time.
+        answer.update(saved_at=updated_at.strftime("%H:%M:%S"),
+                      saved_at_utc=updated_at.isoformat())
+    return answer, status
 
 
 @blueprint.get("/<int:assessment_id>/screening-result")
 @signed_in()
 def screening_result(assessment_id: int):
     assessment = assessment_for_page(assessment_id, author=True)
-    definition = load_definition(assessment.revision.template_version)
+    revision, definition, outcome = _where_it_stands(assessment)
+    following = after_screening_result(definition, revision.answers, outcome)
     return render_template("officer/screening_result.html", assessment=assessment,
-                           outcome=screening_outcome(assessment), definition=definition)
+                           outcome=outcome, definition=definition, following=following,
+                           following_section=definition.section_of(
+                               definition.step(following)) if following else None)
 
 
 @blueprint.route("/<int:assessment_id>/check", methods=["GET", "POST"])
@@ -321,7 +177,7 @@ def check_answers(assessment_id: int):
         "officer/check_answers.html", assessment=assessment, form=form, outcome=outcome,
         definition=definition, steps=applicable_steps(definition, revision.answers, outcome),
         answers=revision.answers, errors=error_list(form), notice=notice,
-        returned=assessment.status == "returned",
+        returned=assessment.is_returned,
     ), status
 
 

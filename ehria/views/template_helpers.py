@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask
+from markupsafe import Markup, escape
 
 from ehria.form.paths import get_path
-from ehria.revision_diff import describe
 
 
 def choice_pairs(choices) -> list[tuple[str, str]]:
@@ -38,10 +38,15 @@ def datetime_words(moment: datetime) -> str:
     return f"{moment.day} {moment:%B %Y}, {moment:%H:%M}"
 
 
+def lines(text: str) -> Markup:
+    """Text with its line breaks shown (each line escaped)."""
+    return Markup("<br>").join(escape(line) for line in str(text).split("\n"))
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(datetime_words, "datetime_words")
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(choice_pairs, "choice_pairs")
     app.add_template_filter(long_date, "long_date")
-    app.add_template_filter(describe, "describe_answer")
+    app.add_template_filter(lines, "lines")
     app.add_template_filter(lambda answers, path: get_path(answers, path), "answer_at")

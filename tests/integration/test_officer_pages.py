@@ -126,14 +126,15 @@ def test_improvement_plan_rows_can_be_added_and_removed_without_javascript(signe
     version = version_of(signed_in, number, "improvement-plan")
     added = signed_in.post(f"/assessments/{number}/steps/improvement-plan", data={
         "version": version, "improvement_plan-0-objective": "First objective",
-        "action": "add-row"})
+        "action": "add-row:improvement_plan"})
     assert added.status_code == 200
     assert 'name="improvement_plan-1-objective"' in added.get_data(as_text=True)
     version = re.search(r'name="version" type="hidden" value="([^"]*)"',
                         added.get_data(as_text=True)).group(1)
     removed = signed_in.post(f"/assessments/{number}/steps/improvement-plan", data={
         "version": version, "improvement_plan-0-objective": "First objective",
-        "improvement_plan-1-objective": "Second objective", "action": "remove-row-0"})
+        "improvement_plan-1-objective": "Second objective",
+        "action": "remove-row:improvement_plan:0"})
     assert removed.status_code == 200
     assert stored(number)["report"]["improvement_plan"] == [{"objective": "Second objective"}]
 

@@ -91,7 +91,7 @@ def test_the_plan_page_will_not_add_a_row_past_the_limit(client, api, officer):
     client.post("/sign-in", data={"email": officer.email, "password": "a-long-password"})
     page = client.get(f"/assessments/{assessment['id']}/steps/improvement-plan")
     assert page.status_code == 200
-    form = {"version": assessment["version"], "action": "add-row"}
+    form = {"version": assessment["version"], "action": "add-row:improvement_plan"}
     for index in range(100):
         for key, value in ROW.items():
             form[f"improvement_plan-{index}-{key}"] = value

@@ -97,8 +97,10 @@ def test_a_real_year_still_filters(client, people):
 
 # ---- 5: a step page posted with a button it does not have ------------------------------
 
-@pytest.mark.parametrize("action", ["remove-row-abc", "remove-row-", "remove-row-٣",
-                                    "delete-everything"])
+@pytest.mark.parametrize("action", ["remove-row:improvement_plan:abc",
+                                    "remove-row:improvement_plan:", "remove-row:improvement_plan:٣",
+                                    "remove-row:no_such_table:0", "add-row:policy_name",
+                                    "remove-row-abc", "delete-everything"])
 def test_an_unknown_button_is_400_with_a_message_and_saves_nothing(
     client, api_as, people, action
 ):

@@ -54,6 +54,12 @@ class FieldType:
     has_rows = False  # a keyed table: fixed rows, the answer an object keyed by row
     repeats = False  # repeating rows: the answer a list of row objects
     may_be_column = False  # may be the type of a table's column (one value per cell)
+
+    @property
+    def is_table(self) -> bool:
+        """Shown under its question as a table of its own, not as one row of a summary
+        list (and headed by its question on its step page)."""
+        return self.has_rows or self.repeats
     accepts_options: tuple[str, ...] = ()  # template keys of its own, beyond the common
 
     @property
@@ -110,6 +116,9 @@ class FieldType:
     def form_field(self, field: AnyField) -> Any:
         """The (unbound) WTForms field of its step page."""
         raise NotImplementedError
+
+    def prepare(self, form_field: Any, field: AnyField, departments: list[Any]) -> None:
+        """Give the form field what only the running service knows (the departments)."""
 
     def load(self, form_field: Any, field: AnyField, value: object) -> None:
         """Fill the form field from a stored answer."""

@@ -54,10 +54,21 @@ def _text_error(value: object) -> str | None:
 
 
 class TextType(FieldType):
-    """Prose of any length (up to the text limit), line breaks kept."""
+    """Prose of any length (up to the text limit), line breaks kept. `height` sets how many
+    lines its box shows (6 unless the template says; 1 is a one-line box, as the
+    improvement plan's cells have)."""
 
     name = "text"
     may_be_column = True
+    accepts_options = ("height",)
+
+    def read_options(self, data: Mapping[str, Any], reading: Reading) -> dict[str, Any]:
+        height = data.get("height", 6)
+        if not isinstance(height, int) or isinstance(height, bool) or not 1 <= height <= 20:
+            reading.problems.append(TemplateProblem(reading.place, "height must be a whole "
+                                                    "number from 1 to 20", reading.line))
+            height = 6
+        return {"options": {"height": height}}
 
     def check(self, field: AnyField, value: object, path: str, errors: Errors,
               checking: Checking) -> None:
@@ -65,6 +76,8 @@ class TextType(FieldType):
             add_error(errors, path, message)
 
     def form_field(self, field: AnyField) -> Any:
+        if field.options.get("height", 6) == 1:
+            return StringField(field.label)
         return TextAreaField(field.label)
 
     def clean(self, field: AnyField, posted: object) -> object:
@@ -79,6 +92,10 @@ class LineType(TextType):
     subjects, where a line break would start another header)."""
 
     name = "line"
+    accepts_options = ()
+
+    def read_options(self, data: Mapping[str, Any], reading: Reading) -> dict[str, Any]:
+        return {}
 
     def check(self, field: AnyField, value: object, path: str, errors: Errors,
               checking: Checking) -> None:
@@ -173,6 +190,9 @@ class DepartmentType(FieldType):
     def form_field(self, field: AnyField) -> Any:
         return RadioField(field.label, choices=[], validate_choice=False)
 
+    def prepare(self, form_field: Any, field: AnyField, departments: list[Any]) -> None:
+        form_field.choices = departments
+
     def options_dict(self, field: AnyField) -> dict[str, Any]:
         return {"max_length": TEXT_MAX_LENGTH}
 
@@ -209,7 +229,14 @@ class ChoiceType(FieldType):
         return {"choices": choices, "options": {"inline": inline, "list": list_name}}
 
     def inline(self, field: AnyField) -> bool:
+        """Radios side by side on the page."""
         return bool(field.options.get("inline", len(field.choices) <= 3))
+
+    @staticmethod
+    def prints_as_marks(field: AnyField) -> bool:
+        """In the PDF's tables, a column per choice with a tick (Yes/No); otherwise the
+        chosen label as text."""
+        return len(field.choices) <= 3
 
     def check(self, field: AnyField, value: object, path: str, errors: Errors,
               checking: Checking) -> None:

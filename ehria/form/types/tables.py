@@ -9,7 +9,7 @@ from typing import Any
 
 from wtforms import FieldList, Form, FormField
 
-from ehria.form.conditions import Context, holds
+from ehria.form.conditions import CellIs, Context, holds
 from ehria.form.model import Column, Field, Row
 from ehria.form.problems import TemplateProblem, line_of
 from ehria.form.types.base import AnyField, Checking, Errors, FieldType, Reading, add_error
@@ -199,6 +199,19 @@ class KeyedTableType(FieldType):
         return next((c for c in field.columns if c.key == rest[1]), None)
 
     # -- the step page --------------------------------------------------------------------
+
+    @staticmethod
+    def revealed_columns(field: Field) -> dict[str, tuple[str, str]]:
+        """Columns shown on a row only once another of its cells has a value (the kind
+        of impact, once the row is affected): {column: (the cell it waits on, the value)}.
+        The page reveals them under that cell's choice."""
+        found = {}
+        for column in field.columns:
+            condition = column.shown_when
+            if isinstance(condition, CellIs) and not condition.negate and len(
+                    condition.values) == 1:
+                found[column.key] = (condition.column, condition.values[0])
+        return found
 
     def form_field(self, field: AnyField) -> Any:
         cells = row_form(field.columns)
