@@ -16,41 +16,30 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from functools import cache
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 import pydyf
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy import select
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ehria import STATIC_FOLDER, TEMPLATE_FOLDER
-from ehria.extensions import db
-from ehria.form import (
-    CURRENT_VERSION,
-    Choice,
-    Column,
-    Field,
-    FormDefinition,
-    Question,
-    Row,
-    Section,
-    Step,
-    load_definition,
+from ehria.document_layout import (
+    assessment_name,
+    environment,
+    printed_sections,
+    sign_off_context,
 )
-from ehria.form.conditions import Context, holds
-from ehria.form.paths import get_path, is_answered
-from ehria.models import Assessment, Revision, Signature, SignedRecord, User
+from ehria.extensions import db
+from ehria.form import CURRENT_VERSION, FormDefinition, load_definition
+from ehria.models import Assessment, Revision, Signature, User
 from ehria.redaction import Redacted, redact
 from ehria.redaction_phrases import phrases_of
-from ehria.roles import ROLE_LABELS, Role
-from ehria.screening import ScreeningOutcome, screen
+from ehria.screening import screen
 
 PDF_STATIC_FOLDER = STATIC_FOLDER / "pdf"
 PDF_TEMPLATE_FOLDER = TEMPLATE_FOLDER / "pdf"
@@ -218,9 +207,35 @@ def render_html(
     sha256: str | None = None,
 ) -> str:
     """The HTML WeasyPrint lays out; also handy to look at in a browser while styling."""
-    return _environment().get_template("assessment.html").render(
+    return environment(PDF_TEMPLATE_FOLDER).get_template("assessment.html").render(
         document_context(source, depersonalised=depersonalised, signed=signed, sha256=sha256)
     )
+
+
+def document_context(
+    source: DocumentSource, *, depersonalised: bool, signed: bool, sha256: str | None
+) -> dict[str, Any]:
+    definition = source.definition
+    outcome = screen(source.answers, definition)
+    answers: Mapping[str, Any] = source.answers
+    signatures: Sequence[Mapping[str, Any]] = source.signatures
+    if depersonalised:
+        redacted = depersonalise(source)
+        answers, signatures = redacted.answers, redacted.signatures
+    return {
+        "definition": definition,
+        "title": assessment_name(definition, source.answers) or definition.title,
+        "reference": source.reference,
+        "revision": source.revision,
+        "draft": not signed,
+        "sha256": sha256 if signed else None,
+        "depersonalised": depersonalised,
+        "answers": answers,
+        "outcome": outcome,
+        "sections": printed_sections(definition, source.answers, outcome),
+        "sign_off": sign_off_context(definition, source.answers, outcome, signatures),
+        "wording": definition.sign_off,
+    }
 
 
 # -- from the database ----------------------------------------------------------------------
@@ -260,194 +275,3 @@ def signature_dict(signature: Signature) -> dict[str, Any]:
         "job_title": signature.job_title,
         "at": signature.at,
     }
-
-
-def signed_record_for(assessment: Assessment) -> SignedRecord | None:
-    """The frozen record of the current revision, once it has been signed off."""
-    return db.session.scalar(
-        select(SignedRecord).where(
-            SignedRecord.assessment_id == assessment.id,
-            SignedRecord.revision == assessment.current_revision,
-        )
-    )
-
-
-# -- what the template is given ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Block:
-    """A run of a question's fields printed one way: a choice grid, a text, a table."""
-
-    kind: str  # "grid" | "text" | "keyed_table" | "comment_table" | "rows"
-    fields: tuple[Field, ...]
-    choices: tuple[Choice, ...] = ()
-
-
-@dataclass(frozen=True)
-class PrintedStep:
-    step: Step
-    heading: str | None  # None when the previous step had the same heading
-
-
-@dataclass(frozen=True)
-class PrintedSection:
-    section: Section
-    steps: list[PrintedStep] = field(default_factory=list)
-
-
-def document_context(
-    source: DocumentSource, *, depersonalised: bool, signed: bool, sha256: str | None
-) -> dict[str, Any]:
-    definition = source.definition
-    outcome = screen(source.answers, definition)
-    answers: Mapping[str, Any] = source.answers
-    signatures: Sequence[Mapping[str, Any]] = source.signatures
-    if depersonalised:
-        redacted = depersonalise(source)
-        answers, signatures = redacted.answers, redacted.signatures
-    policy_name = str(get_path(source.answers, "key_details.policy_name") or "").strip()
-    return {
-        "definition": definition,
-        "title": policy_name or definition.title,
-        "reference": source.reference,
-        "revision": source.revision,
-        "draft": not signed,
-        "sha256": sha256 if signed else None,
-        "depersonalised": depersonalised,
-        "answers": answers,
-        "outcome": outcome,
-        "sections": printed_sections(definition, source.answers, outcome),
-        "sign_off": sign_off_context(definition, source.answers, outcome, signatures),
-        "wording": definition.sign_off,
-    }
-
-
-def printed_sections(
-    definition: FormDefinition, answers: Mapping[str, Any], outcome: ScreeningOutcome
-) -> list[PrintedSection]:
-    """The sections and steps that apply (Section 3 only when a report is required)."""
-    printed = []
-    for section in definition.sections:
-        steps = [s for s in section.steps
-                 if definition.applies(s, answers, outcome.report_required)]
-        if not steps:
-            continue
-        entry = PrintedSection(section)
-        previous_heading = None
-        for step in steps:
-            heading = step.heading if step.heading != previous_heading else None
-            entry.steps.append(PrintedStep(step, heading))
-            previous_heading = step.heading
-        printed.append(entry)
-    return printed
-
-
-def question_blocks(question: Question) -> list[Block]:
-    """A question's fields in order, neighbouring choice fields of one kind as one grid."""
-    blocks: list[Block] = []
-    for f in question.fields:
-        if f.choices and f.kind.pdf_block_key(f) is not None:
-            last = blocks[-1] if blocks else None
-            if last and last.kind == "grid" and last.choices == f.choices:
-                blocks[-1] = Block("grid", (*last.fields, f), f.choices)
-            else:
-                blocks.append(Block("grid", (f,), f.choices))
-        elif f.is_keyed_table and f.options.get("keep_empty_rows"):
-            blocks.append(Block("comment_table", (f,)))
-        elif f.is_keyed_table:
-            blocks.append(Block("keyed_table", (f,)))
-        elif f.is_list:
-            blocks.append(Block("rows", (f,)))
-        else:
-            blocks.append(Block("text", (f,)))
-    return blocks
-
-
-def row_groups(table: Field) -> list[tuple[str | None, list[Row]]]:
-    """The rows of a keyed table in order, grouped under their titles (Q11 Parts 1, 2)."""
-    groups: list[tuple[str | None, list[Row]]] = []
-    for row in table.rows:
-        if not groups or groups[-1][0] != row.group:
-            groups.append((row.group, []))
-        groups[-1][1].append(row)
-    return groups
-
-
-def sign_off_context(
-    definition: FormDefinition,
-    answers: Mapping[str, Any],
-    outcome: ScreeningOutcome,
-    signatures: Sequence[Mapping[str, Any]],
-) -> dict[str, Any] | None:
-    """Section 4 as the template words it: each element with whether it is completed (its
-    condition), and one line per authorised signature."""
-    if definition.sign_off is None:
-        return None
-    by_role = {str(s.get("role")): s for s in signatures}
-    context = Context(answers, report_required=outcome.report_required)
-    return {
-        "elements": [(e.label, holds(e.when, context)) for e in definition.sign_off.elements],
-        "signatures": [
-            {"role": s.role, "label": s.label, "signature": by_role.get(s.role)}
-            for s in definition.sign_off.signatures
-        ],
-    }
-
-
-def role_words(role: str) -> str:
-    """ "the lead officer", "the DEG chair": how a depersonalised signature names its signer."""
-    try:
-        label = ROLE_LABELS[Role(role)]
-    except ValueError:
-        label = role.replace("_", " ")
-    return "the " + (label if label.isupper() or label.startswith("DEG") else label.lower())
-
-
-def format_date(value: object) -> str:
-    """A date as the council writes it, "2 February 2026"; other text as it is."""
-    if isinstance(value, str):
-        try:
-            value = (
-                date.fromisoformat(value)
-                if len(value) == 10
-                else datetime.fromisoformat(value.replace("Z", "+00:00"))
-            )
-        except ValueError:
-            return value
-    if isinstance(value, datetime | date):
-        return f"{value.day} {value:%B %Y}"
-    return "" if value is None else str(value)
-
-
-def _answer_text(f: Field | Column, value: object) -> str:
-    """How one answer prints: choice labels for choices, dates in words, text as typed."""
-    if not is_answered(value):
-        return ""
-    if f.choices:
-        return f.choice_label(value) or str(value)
-    if f.type == "date":
-        return format_date(value)
-    return str(value)
-
-
-@cache
-def _environment() -> Environment:
-    """Autoescaped always: answers are text, never markup."""
-    environment = Environment(
-        loader=FileSystemLoader(str(PDF_TEMPLATE_FOLDER)),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    environment.globals.update(
-        get_path=get_path,
-        is_answered=is_answered,
-        answer_text=_answer_text,
-        question_blocks=question_blocks,
-        row_groups=row_groups,
-        role_words=role_words,
-    )
-    environment.filters["date"] = format_date
-    return environment

@@ -107,8 +107,30 @@ def _check_rule(definition: FormDefinition, rule: Rule) -> list[TemplateProblem]
     return found
 
 
+def _check_assessment_fields(definition: FormDefinition) -> list[TemplateProblem]:
+    problems = []
+    fields = definition.assessment
+    wanted = {"name": "a one-line text", "department": "a department",
+              "lead_officer": "a one-line text", "lead_officer_job_title": "a one-line text"}
+    for role, what in wanted.items():
+        path = getattr(fields, role)
+        if path is None:
+            continue
+        try:
+            found = definition.field(path)
+        except KeyError:
+            problems.append(TemplateProblem(f"assessment, {role}", f"names {path!r}, which "
+                                            "the form does not have", None))
+            continue
+        ok = found.kind.routes if role == "department" else found.kind.may_be_name
+        if not ok:
+            problems.append(TemplateProblem(f"assessment, {role}", f"{path!r} must be "
+                                            f"{what} field, not {found.type!r}", None))
+    return problems
+
+
 def check_references(definition: FormDefinition) -> list[TemplateProblem]:
-    problems: list[TemplateProblem] = []
+    problems: list[TemplateProblem] = _check_assessment_fields(definition)
     section_keys = [s.key for s in definition.sections]
     for index, section in enumerate(definition.sections):
         place = f"section {section.key!r}"

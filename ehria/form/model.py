@@ -210,6 +210,19 @@ class SignOff:
 
 
 @dataclass(frozen=True)
+class AssessmentFields:
+    """The answers the service itself uses, by path: the assessment's name (lists,
+    e-mails, the PDF's title), the department that routes it to its DEG, and the lead
+    officer's name (filled in at the start) and job title (printed with the first
+    signature)."""
+
+    name: str
+    department: str
+    lead_officer: str | None = None
+    lead_officer_job_title: str | None = None
+
+
+@dataclass(frozen=True)
 class FormDefinition:
     version: str
     title: str
@@ -217,6 +230,7 @@ class FormDefinition:
     choices: Mapping[str, tuple[Choice, ...]]
     sections: tuple[Section, ...]
     rules: ScreeningRules
+    assessment: AssessmentFields
     sign_off: SignOff | None = None
     _fields: dict[str, Field] = dataclass_field(init=False, repr=False, compare=False)
     _questions: dict[str, Question] = dataclass_field(init=False, repr=False, compare=False)

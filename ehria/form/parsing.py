@@ -14,6 +14,7 @@ from typing import Any
 
 from ehria.form.conditions import Condition, parse_condition
 from ehria.form.model import (
+    AssessmentFields,
     Choice,
     Column,
     Field,
@@ -42,8 +43,9 @@ QUESTION_KEYS = ("number", "label", "hint", "fields", "intro", "note", "shown_wh
 STEP_KEYS = ("key", "title", "heading", "questions", "intro", "note", "shown_when", "then")
 SECTION_KEYS = ("key", "title", "intro", "steps", "task_title", "shown_when", "starts_after",
                 "cannot_start", "not_needed", "layout", "prints_outcome")
-TOP_KEYS = ("version", "title", "introduction", "choices", "sections", "screening",
-            "sign_off")
+TOP_KEYS = ("version", "title", "introduction", "choices", "sections", "assessment",
+            "screening", "sign_off")
+ASSESSMENT_KEYS = ("name", "department", "lead_officer", "lead_officer_job_title")
 SIGN_OFF_KEYS = ("title", "intro", "heading", "elements_text", "elements", "signatures",
                  "date_label", "publication")
 
@@ -379,6 +381,23 @@ def _sign_off(reader: Reader, data: object) -> SignOff | None:
     )
 
 
+def _assessment_fields(reader: Reader, data: object) -> AssessmentFields | None:
+    place = "assessment"
+    block = reader.mapping(data, place, None)
+    if block is None:
+        reader.problem(place, "the template needs an assessment: block naming the answers "
+                              "that are its name and its department", None)
+        return None
+    reader.known_keys(block, ASSESSMENT_KEYS, place)
+    name = reader.text(block, "name", place)
+    department = reader.text(block, "department", place)
+    if name is None or department is None:
+        return None
+    return AssessmentFields(name, department,
+                            reader.text(block, "lead_officer", place, optional=True),
+                            reader.text(block, "lead_officer_job_title", place, optional=True))
+
+
 def _no_repeats(reader: Reader, items: list[tuple[str, str, int | None]], what: str) -> None:
     """A key used twice is named where it is used again, with the line of its first use."""
     first: dict[str, int | None] = {}
@@ -413,6 +432,7 @@ def parse_definition(data: object, source: str = "the template") -> FormDefiniti
     else:
         sections = [s for item in items if (s := _section(reader, item, choices))]
     rules = parse_rules(top.get("screening"), reader.problems)
+    assessment = _assessment_fields(reader, top.get("assessment"))
     sign_off = _sign_off(reader, top.get("sign_off"))
     _no_repeats(reader, [(s.key, f"section {s.key!r}", s.line) for s in sections],
                 "section key")
@@ -426,6 +446,7 @@ def parse_definition(data: object, source: str = "the template") -> FormDefiniti
         version=version or "", title=title or "",
         introduction=reader.paragraphs(top.get("introduction"), "introduction", line_of(top)),
         choices=choices, sections=tuple(sections), rules=rules, sign_off=sign_off,
+        assessment=assessment,  # type: ignore[arg-type]  (None only with problems)
     )
     problems = check_references(definition)
     if problems:

@@ -84,6 +84,11 @@ def definition_dict(definition: FormDefinition) -> dict[str, Any]:
                     for name, choices in definition.choices.items()},
         "sections": [section_dict(s) for s in definition.sections],
     }
+    fields = definition.assessment
+    data["assessment"] = {key: value for key, value in (
+        ("name", fields.name), ("department", fields.department),
+        ("lead_officer", fields.lead_officer),
+        ("lead_officer_job_title", fields.lead_officer_job_title)) if value}
     if definition.rules.rules or definition.rules.problems:
         data["screening"] = rules_dict(definition.rules)
     if definition.sign_off is not None:

@@ -54,6 +54,8 @@ class FieldType:
     has_rows = False  # a keyed table: fixed rows, the answer an object keyed by row
     repeats = False  # repeating rows: the answer a list of row objects
     may_be_column = False  # may be the type of a table's column (one value per cell)
+    routes = False  # its answer is a department, which routes the assessment to its DEG
+    may_be_name = False  # its answer is one line that may name the assessment or a person
 
     @property
     def is_table(self) -> bool:
@@ -134,6 +136,10 @@ class FieldType:
         return posted or None
 
     # -- the PDF --------------------------------------------------------------------------
+
+    def prints_as_marks(self, field: AnyField) -> bool:
+        """In the PDF's tables, a column per choice with a tick (a Yes/No column)."""
+        return False
 
     def pdf_block_key(self, field: Field) -> object | None:
         """Neighbouring fields of a question with the same key print as one block (a grid

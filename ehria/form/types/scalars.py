@@ -93,6 +93,7 @@ class LineType(TextType):
 
     name = "line"
     accepts_options = ()
+    may_be_name = True
 
     def read_options(self, data: Mapping[str, Any], reading: Reading) -> dict[str, Any]:
         return {}
@@ -177,6 +178,7 @@ class DepartmentType(FieldType):
     """One of the council's configured departments: it routes the assessment."""
 
     name = "department"
+    routes = True
 
     def check(self, field: AnyField, value: object, path: str, errors: Errors,
               checking: Checking) -> None:
@@ -232,8 +234,7 @@ class ChoiceType(FieldType):
         """Radios side by side on the page."""
         return bool(field.options.get("inline", len(field.choices) <= 3))
 
-    @staticmethod
-    def prints_as_marks(field: AnyField) -> bool:
+    def prints_as_marks(self, field: AnyField) -> bool:
         """In the PDF's tables, a column per choice with a tick (Yes/No); otherwise the
         chosen label as text."""
         return len(field.choices) <= 3
