@@ -17,6 +17,7 @@ import logging
 import time
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
@@ -238,7 +239,15 @@ def logout_url(post_logout_redirect_uri: str) -> str | None:
     except ProviderUnavailable as error:
         log.warning("council sign-out: the provider is unavailable (%s)", error)
         return None
-    if not metadata.get("end_session_endpoint"):
+    endpoint = metadata.get("end_session_endpoint")
+    if not endpoint:
+        return None
+    parts = urlsplit(endpoint)
+    if f"{parts.scheme}://{parts.netloc}" != _settings().origin:
+        # The Content-Security-Policy lets the sign-out form go on to the issuer's
+        # origin only (ehria.security), so elsewhere the browser would be left stranded.
+        log.info("council sign-out: the end-session endpoint is not on the issuer's "
+                 "origin; signed out here only")
         return None
     return _client().create_logout_url(
         post_logout_redirect_uri=post_logout_redirect_uri, client_id=_settings().client_id

@@ -54,6 +54,12 @@ class CouncilSignInSettings:
     department_claim: str | None = None
 
     @property
+    def origin(self) -> str:
+        """scheme://host[:port] of the issuer (the Content-Security-Policy names it)."""
+        parts = urlsplit(self.issuer)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
     def metadata_url(self) -> str:
         """OpenID Connect discovery: the issuer's /.well-known/openid-configuration."""
         return self.issuer.rstrip("/") + "/.well-known/openid-configuration"

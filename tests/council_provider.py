@@ -119,11 +119,15 @@ class ForgingProvider:
     forge: str | None = None
     key: RSAKey = field(default_factory=lambda: RSAKey.generate_key(
         2048, parameters={"kid": "council-key-1"}))
+    end_session_endpoint: str | None = None
     codes: dict[str, dict[str, str]] = field(default_factory=dict)
     token_requests: list[dict[str, str]] = field(default_factory=list)
 
     def discovery(self) -> dict[str, Any]:
+        extra = {"end_session_endpoint": self.end_session_endpoint} if (
+            self.end_session_endpoint) else {}
         return {
+            **extra,
             "issuer": self.issuer,
             "authorization_endpoint": f"{self.issuer}/authorize",
             "token_endpoint": f"{self.issuer}/token",

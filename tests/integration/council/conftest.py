@@ -40,6 +40,7 @@ def forger(_forging_provider: ForgingProvider) -> ForgingProvider:
     """The forging provider, honest until a test sets `forge`."""
     _forging_provider.forge = None
     _forging_provider.claims = {}
+    _forging_provider.end_session_endpoint = None
     _forging_provider.token_requests.clear()
     return _forging_provider
 

@@ -257,6 +257,30 @@ def test_signing_out_ends_the_session_and_at_the_provider_too(council, provider,
     assert session_count() == 0 and not signed_in(copy) and not signed_in(council)
 
 
+def test_the_content_security_policy_lets_the_sign_out_form_reach_the_provider(
+        council, provider, client):
+    policy = council.get("/sign-in").headers["Content-Security-Policy"]
+    assert f"form-action 'self' {provider.issuer};" in policy
+    assert "form-action 'self';" in client.get("/sign-in").headers["Content-Security-Policy"]
+
+
+def test_without_an_end_session_endpoint_signing_out_is_local(make_app, forger):
+    forger.claims = person(EMAIL, oid="oid-o")
+    client = make_app(forger.issuer).test_client()
+    forged_sign_in(client, forger)
+    assert client.post("/sign-out").headers["Location"] == "/sign-in"
+
+
+def test_an_end_session_endpoint_elsewhere_is_not_followed(make_app, forger):
+    """The policy lets the sign-out form go on to the issuer's origin only."""
+    forger.claims = person(EMAIL, oid="oid-o")
+    forger.end_session_endpoint = "https://logout.elsewhere.example/end"
+    client = make_app(forger.issuer).test_client()
+    forged_sign_in(client, forger)
+    assert client.post("/sign-out").headers["Location"] == "/sign-in"
+    assert not signed_in(client)
+
+
 def test_a_password_session_signs_out_here_only(council, factory):
     factory.user(EMAIL, "web_team", department=None)
     council.post("/sign-in", data={"email": EMAIL, "password": "a-long-password"})
