@@ -9,6 +9,7 @@ These apps are configured for council sign-in, so each runs on a live server of 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterator
 from urllib.parse import urlencode
 
@@ -85,8 +86,6 @@ def council_servers(app, provider: MockProvider, forger: ForgingProvider
         got_request_exception.connect(
             lambda sender, exception, live=live, **extra: live.errors.append(exception),
             live_app, weak=False)
-        import threading
-
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         running[kind] = live
