@@ -1,5 +1,4 @@
-"""signing in with the council's account (OpenID Connect): the linked account of each
-user, and the sign-ins under way
+"""council sign-in (OpenID Connect): each user's linked account, and sign-ins under way
 
 Revision ID: 0100
 Revises: 0007

@@ -3,8 +3,11 @@ no database)."""
 
 from __future__ import annotations
 
+import ast
+
 import pytest
 
+from ehria import PROJECT_ROOT
 from ehria.council_settings import (
     CouncilSettingsError,
     parse_boolean,
@@ -156,3 +159,16 @@ def test_groups_are_read_from_the_role_claim():
     assert refused.value.reason == "groups_overage"
     assert roles_for_groups(("g1", "g2", "x"), configured.role_map) == {Role.ADMIN,
                                                                        Role.WEB_TEAM}
+
+
+@pytest.mark.parametrize("name", ["council_settings.py", "council_sign_in.py"])
+def test_the_council_domain_modules_import_no_web_layer(name):
+    tree = ast.parse((PROJECT_ROOT / "ehria" / name).read_text())
+    imported = {
+        node.module if isinstance(node, ast.ImportFrom) else alias.name
+        for node in ast.walk(tree) if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in getattr(node, "names", [])
+    }
+    assert not {m for m in imported if m and m.split(".")[0] in {"flask", "forms"}}
+    assert not {m for m in imported if m and m.startswith(("ehria.views", "ehria.api",
+                                                           "ehria.council_auth"))}

@@ -9,11 +9,13 @@ import hashlib
 import logging
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
 
-from ehria.accounts import NO_PASSWORD, authenticate, find_department
+from ehria import council_sign_in
+from ehria.accounts import NO_PASSWORD, authenticate, find_department, find_user
+from ehria.council_sign_in import CouncilIdentity, sign_in_identity
 from ehria.extensions import db
-from ehria.models import Notification
+from ehria.models import Notification, User, utcnow
 from ehria.roles import Role
 from tests.council_provider import person, query_of
 from tests.integration.council.flows import (
@@ -333,3 +335,31 @@ def test_each_app_gets_its_own_client(make_app, provider, forger):
     second: Flask = make_app(forger.issuer)
     assert query_of(start(first.test_client()))["client_id"] == "ehria-tests"
     assert start(second.test_client()).startswith(forger.issuer)
+
+
+def test_two_first_sign_ins_at_once_make_one_account(make_app, provider, monkeypatch):
+    """Another request makes the account between this one looking for it and making it:
+    the unique e-mail stops the second, which then signs in to the first one's account."""
+    council_app = make_app()
+    settings = council_app.config["COUNCIL_SIGN_IN"]
+    identity = CouncilIdentity(issuer=provider.issuer, subject="oid-race", email=EMAIL,
+                               name="Jo Bloggs", groups=None)
+    looked = []
+
+    def find_user_as_another_request_makes_it(email):
+        if not looked:
+            looked.append(email)
+            with db.engine.begin() as other:
+                other.execute(insert(User).values(
+                    email=EMAIL, name="Jo Bloggs", password_hash=NO_PASSWORD, active=True,
+                    oidc_issuer=provider.issuer, oidc_subject="oid-race",
+                    created_at=utcnow()))
+            return None
+        return find_user(email)
+
+    monkeypatch.setattr(council_sign_in, "find_user", find_user_as_another_request_makes_it)
+    with council_app.app_context():
+        outcome = sign_in_identity(identity, settings)
+        db.session.commit()
+        assert not outcome.created and outcome.user.oidc_subject == "oid-race"
+        assert db.session.scalar(select(func.count()).select_from(User)) == 1
