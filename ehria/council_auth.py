@@ -29,6 +29,7 @@ from joserfc.errors import (
     ExpiredTokenError,
     InvalidKeyIdError,
     JoseError,
+    UnsupportedAlgorithmError,
 )
 from sqlalchemy import delete
 from werkzeug.wrappers import Response
@@ -84,6 +85,8 @@ class PendingSignIns:
         return data
 
     def set(self, key: str, value: str, expires_in: int | None = None) -> None:
+        """Keep an entry for PENDING_SIGN_IN_LIFETIME (not Authlib's hour), clearing
+        out the expired ones on the way."""
         now = utcnow()
         db.session.execute(delete(PendingSignIn).where(PendingSignIn.expires_at <= now))
         db.session.add(PendingSignIn(key_hash=_hash(key), data=value,
@@ -179,6 +182,8 @@ def _token_reason(error: JoseError) -> str:
         return "bad_signature"
     if isinstance(error, InvalidKeyIdError):
         return "unknown_signing_key"
+    if isinstance(error, UnsupportedAlgorithmError):
+        return "algorithm_not_published"
     return "malformed_token"
 
 

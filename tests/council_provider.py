@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import authlib.deprecate  # noqa: F401 (its import puts an "always" filter first)
 import requests
 from joserfc import jwt
-from joserfc.jwk import RSAKey
+from joserfc.jwk import OctKey, RSAKey
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
@@ -111,7 +111,8 @@ class ForgingProvider:
     """A provider whose next ID tokens are wrong in the way `forge` says (None: right).
 
     forge: "wrong_audience", "bad_signature" (another key, the same `kid`), "unknown_key"
-    (another key and `kid`), "expired", "altered_nonce", "wrong_issuer", "no_id_token".
+    (another key and `kid`), "hs256" (HMAC where RS256 is published), "expired",
+    "altered_nonce", "wrong_issuer", "no_id_token".
     """
 
     issuer: str = ""
@@ -154,6 +155,9 @@ class ForgingProvider:
             key = RSAKey.generate_key(2048, parameters={"kid": self.key.kid})
         elif self.forge == "unknown_key":
             key = RSAKey.generate_key(2048, parameters={"kid": "attackers-key"})
+        elif self.forge == "hs256":  # a shared-secret signature where RS256 is published
+            secret = OctKey.generate_key(256, parameters={"kid": self.key.kid})
+            return jwt.encode({"alg": "HS256", "kid": self.key.kid}, claims, secret)
         return jwt.encode({"alg": "RS256", "kid": key.kid}, claims, key)
 
     def __call__(self, environ: dict, start_response: Any) -> Any:

@@ -43,6 +43,7 @@ def refused_for(caplog) -> list[str]:
     ("wrong_audience", "wrong_audience"),
     ("bad_signature", "bad_signature"),
     ("unknown_key", "unknown_signing_key"),
+    ("hs256", "algorithm_not_published"),
     ("expired", "expired"),
     ("altered_nonce", "nonce_mismatch"),
     ("wrong_issuer", "wrong_issuer"),
