@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
 from ehria import create_app
+from ehria.accounts import NO_PASSWORD
 from ehria.extensions import db
 from ehria.models import User
 from ehria.models_security import UserSession
@@ -316,3 +317,30 @@ def test_with_passwords_off_the_council_account_is_the_only_way_in(
     response = page.goto(f"{base}/account/password")
     assert response is not None and response.status == 404
     assert_accessible(page)
+
+
+def test_with_passwords_off_an_admin_makes_an_account_without_a_password(
+        page: Page, provider: MockProvider, factory: Factory,
+        council_servers: dict[str, LiveServer]) -> None:
+    base = council_servers["councils_only"].url
+    admin = factory.user("admin@" + ALLOWED_DOMAIN, "admin", department=None)
+    provider.put_user("oid-admin", person(admin.email, oid="oid-admin"))
+    press_the_council_button(page, base)
+    sign_in_at_the_provider(page, provider, "oid-admin")
+
+    page.goto(f"{base}/admin/users/new")
+    expect(heading(page)).to_have_text("Create an account")
+    expect(page.get_by_label("Initial password")).to_have_count(0)
+    expect(page.get_by_text("They sign in with their council account")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Email address").fill(EMAIL)
+    page.get_by_label("Full name").fill("Jo Bloggs")
+    page.get_by_role("checkbox", name="Web team").check()
+    page.get_by_role("button", name="Create account").click()
+
+    expect(page.get_by_text(f"Account created for {EMAIL}.")).to_be_visible()
+    row = page.get_by_role("row").filter(has_text="Jo Bloggs")
+    expect(row.get_by_role("cell", name="Web team")).to_be_visible()
+    assert_accessible(page)
+    made = db.session.scalar(select(User).where(User.email == EMAIL))
+    assert made is not None and made.password_hash == NO_PASSWORD
