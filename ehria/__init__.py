@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from ehria.api import api_blueprint
     from ehria.auth import init_auth
     from ehria.config import load_config
+    from ehria.council_auth import init_council_sign_in
     from ehria.database_outage import init_database_outage
     from ehria.extensions import csrf, db, migrate
     from ehria.security import init_security
@@ -53,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(MIGRATIONS_FOLDER), render_as_batch=True)
     csrf.init_app(app)
     init_auth(app)
+    init_council_sign_in(app)
 
     app.register_blueprint(api_blueprint)
     csrf.exempt(api_blueprint)  # the API takes bearer tokens only, never cookies

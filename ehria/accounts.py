@@ -24,6 +24,9 @@ from ehria.roles import Role
 from ehria.sessions import end_all_sessions
 
 MIN_PASSWORD_LENGTH = 10
+# The password hash of someone who signs in only with their council account: no password
+# can ever match it (Werkzeug's hashes always hold "$"), and it is never empty.
+NO_PASSWORD = "!council-account"  # noqa: S105 (a marker, not a password)
 
 
 def _hash_password(password: str) -> str:
@@ -82,16 +85,18 @@ def find_user(email: str) -> User | None:
 def create_user(
     email: str,
     name: str,
-    password: str,
+    password: str | None,
     roles: Iterable[Role | str],
     department: str | None = None,
 ) -> User:
+    """A new account; with `password` None it has none (council-account sign-in only)."""
     email = normalise_email(email)
     if "@" not in email:
         raise AccountError("Enter an e-mail address in the correct format.")
     if find_user(email):
         raise AccountError(f"A user with the e-mail {email} exists already.")
-    _check_new_password(password)
+    if password is not None:
+        _check_new_password(password)
     try:
         role_set = {Role(role) for role in roles}
     except ValueError as error:
@@ -109,7 +114,7 @@ def create_user(
     user = User(
         email=email,
         name=name.strip(),
-        password_hash=_hash_password(password),
+        password_hash=_hash_password(password) if password is not None else NO_PASSWORD,
         department=dept,
         role_rows=[UserRole(role=role.value) for role in sorted(role_set)],
     )
@@ -121,13 +126,28 @@ def create_user(
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None (taking the same time either way)."""
     user = find_user(email)
-    if user is None:
+    if user is None or not has_password(user):
         check_password_hash(
             _dummy_hash(current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")), password)
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None
     return user
+
+
+def has_password(user: User) -> bool:
+    """Whether the user has a password of their own (not only a council account)."""
+    return not user.password_hash.startswith("!")
+
+
+def sign_in_methods(user: User) -> list[str]:
+    """How the user signs in, in words for the admin's pages."""
+    methods = []
+    if user.oidc_subject:
+        methods.append("Council account")
+    if has_password(user):
+        methods.append("Password")
+    return methods
 
 
 def hash_token(token: str) -> str:

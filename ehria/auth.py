@@ -18,6 +18,9 @@ from ehria.roles import ROLE_LABELS, Role
 from ehria.sessions import end_session, forget_expired_sessions, start_session, user_for_session
 
 SESSION_COOKIE_KEY = "session_token"
+# How this browser signed in ("password" or "council"): signing out of a council-account
+# session also ends it at the provider, when the provider offers that.
+SIGN_IN_METHOD_KEY = "sign_in_method"
 
 
 def init_auth(app: Flask) -> None:
@@ -45,8 +48,9 @@ def load_user(user_id: str) -> User | None:
     return user_for_session(number, session.get(SESSION_COOKIE_KEY), session_max_age())
 
 
-def begin_session(user: User) -> None:
+def begin_session(user: User, method: str = "password") -> None:
     """Sign `user` in to a fresh session: a new cookie (no fixation) and a new server row.
+    `method` is how they signed in ("password" or "council").
 
     Commits, so the session exists before the response that carries its cookie.
     """
@@ -56,7 +60,13 @@ def begin_session(user: User) -> None:
     session.clear()
     session.permanent = True  # the cookie lapses EHRIA_SESSION_HOURS after the last request
     session[SESSION_COOKIE_KEY] = token
+    session[SIGN_IN_METHOD_KEY] = method
     login_user(user)
+
+
+def signed_in_with() -> str | None:
+    """How this browser's session was signed in ("password" or "council")."""
+    return session.get(SIGN_IN_METHOD_KEY)
 
 
 def finish_session() -> None:

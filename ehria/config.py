@@ -13,6 +13,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from ehria.council_settings import CouncilSettingsError, parse_boolean, settings_from_config
+
 ENVIRONMENTS = ("production", "development", "testing")
 
 
@@ -41,6 +43,16 @@ def _environment_settings() -> dict[str, object]:
         settings["EHRIA_DATABASE_WAIT_SECONDS"] = _number(wait, "EHRIA_DATABASE_WAIT_SECONDS")
     if hops := os.environ.get("EHRIA_PROXY_HOPS"):
         settings["EHRIA_PROXY_HOPS"] = int(_number(hops, "EHRIA_PROXY_HOPS"))
+    # Signing in with the council's account (ehria.council_settings checks them).
+    for key in ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_ALLOWED_DOMAINS",
+                "OIDC_ROLE_CLAIM", "OIDC_ROLE_MAP", "OIDC_DEPARTMENT_CLAIM"):
+        if value := os.environ.get(f"EHRIA_{key}"):
+            settings[key] = value
+    if value := os.environ.get("EHRIA_PASSWORD_SIGN_IN"):
+        try:
+            settings["PASSWORD_SIGN_IN"] = parse_boolean(value, "EHRIA_PASSWORD_SIGN_IN")
+        except CouncilSettingsError as error:
+            raise ConfigurationError(str(error)) from None
     return settings
 
 
@@ -104,6 +116,9 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         # before the 503 goes out (ehria/database_outage.py); 0 answers 503 at once. Keep
         # it well under gunicorn's worker timeout (EHRIA_TIMEOUT, 60 s).
         EHRIA_DATABASE_WAIT_SECONDS=20.0,
+        # Signing in with a password (EHRIA_PASSWORD_SIGN_IN=false removes the form and
+        # the password pages, when council sign-in is configured).
+        PASSWORD_SIGN_IN=True,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -121,7 +136,23 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         if env == "production":
             raise ConfigurationError("Set EHRIA_SECRET_KEY: production never invents a key.")
         app.config["SECRET_KEY"] = _development_secret_key(instance_path)
+    _load_council_sign_in(app)
     # Cookies travel only over HTTPS outside development and tests.
     secure = env == "production"
     app.config["SESSION_COOKIE_SECURE"] = secure
     app.config["REMEMBER_COOKIE_SECURE"] = secure
+
+
+def _load_council_sign_in(app: Flask) -> None:
+    """Check the council sign-in settings now, so a mistake stops the start; the checked
+    settings (or None) go in COUNCIL_SIGN_IN."""
+    try:
+        council = settings_from_config(app.config, app.config["EHRIA_ENV"] == "production")
+    except CouncilSettingsError as error:
+        raise ConfigurationError(str(error)) from None
+    app.config["COUNCIL_SIGN_IN"] = council
+    if council is None and not app.config["PASSWORD_SIGN_IN"]:
+        raise ConfigurationError(
+            "EHRIA_PASSWORD_SIGN_IN=false leaves nobody a way to sign in: set up signing in "
+            "with the council's account too (EHRIA_OIDC_ISSUER, EHRIA_OIDC_CLIENT_ID, "
+            "EHRIA_OIDC_CLIENT_SECRET, EHRIA_OIDC_ALLOWED_DOMAINS).")

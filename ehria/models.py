@@ -42,14 +42,24 @@ class Department(db.Model):
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    __table_args__ = (
+        UniqueConstraint("oidc_issuer", "oidc_subject", name="uq_users_oidc_account"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # Werkzeug's hash, or for someone who signs in only with their council account a
+    # marker no password can match (ehria.accounts.NO_PASSWORD); never empty.
     password_hash: Mapped[str] = mapped_column(String(255))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = timestamp(default=utcnow)
+    # The council account (OpenID Connect) this user is linked to, once they have signed
+    # in with it: the provider's issuer and its stable subject (Entra ID's `oid`, else
+    # `sub`). Both empty for people who only ever use a password.
+    oidc_issuer: Mapped[str | None] = mapped_column(String(500))
+    oidc_subject: Mapped[str | None] = mapped_column(String(255))
 
     department: Mapped[Department | None] = relationship()
     role_rows: Mapped[list[UserRole]] = relationship(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ehria.extensions import db
@@ -46,3 +46,20 @@ class UserSession(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = timestamp(default=utcnow, index=True)
+
+
+class PendingSignIn(db.Model):
+    """A council-account sign-in under way (ehria.council_auth): what Authlib keeps between
+    sending the browser to the provider and its return, kept here rather than in the
+    cookie so that each can be used once only, whatever copy of the cookie is replayed.
+
+    `key_hash` is the SHA-256 of Authlib's key (which holds the `state`); `data` its JSON
+    (the nonce, the PKCE code verifier, the redirect URI). Rows live minutes.
+    """
+
+    __tablename__ = "pending_sign_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    data: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime] = timestamp(index=True)

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from ehria.extensions import db
 from ehria.models import Assessment, Notification, User, UserRole, utcnow
-from ehria.roles import Role
+from ehria.roles import ROLE_LABELS, Role
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +88,37 @@ def queue(assessment: Assessment, action: str, actor: User) -> list[Notification
             body=body.format(**values),
         )
         for user in _unique(recipients(assessment, action), actor)
+    ]
+    db.session.add_all(messages)
+    return messages
+
+
+def _role_words(roles: Iterable[Role]) -> str:
+    return ", ".join(sorted(ROLE_LABELS[role] for role in roles))
+
+
+def queue_new_council_user(user: User, withheld: Iterable[Role] = ()) -> list[Notification]:
+    """Tell every active admin that someone's first sign-in with their council account
+    has made them an account, and what (if anything) they still need from an admin.
+    Added to the session, to be committed with the new user."""
+    withheld = set(withheld)
+    who = f"{user.name} ({user.email})"
+    if user.roles:
+        subject = f"New user signed in: {user.name}"
+        body = (f"{who} signed in to EHRIA with their council account for the first time. "
+                f"Their council groups made them: {_role_words(user.roles)}.")
+    else:
+        subject = f"New user needs access: {user.name}"
+        body = (f"{who} signed in to EHRIA with their council account for the first time. "
+                "They cannot do anything yet: an administrator must give them a role "
+                "(Administration, User accounts).")
+    if withheld:
+        body += (f" Their council groups make them {_role_words(withheld)}, which needs a "
+                 "department: give them one (Administration, User accounts) and they get "
+                 "the role when they next sign in.")
+    messages = [
+        Notification(to_email=admin.email, subject=subject, body=body)
+        for admin in _users_with_role(Role.ADMIN) if admin.id != user.id
     ]
     db.session.add_all(messages)
     return messages

@@ -49,8 +49,8 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "form-action 'self'",
     "base-uri 'self'",
 ])
+# With the Content-Security-Policy of each app (content_security_policy).
 SECURITY_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",  # frame-ancestors for browsers that predate it
@@ -67,7 +67,19 @@ DATABASE_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.T
 RETRY_AFTER_SECONDS = "5"
 
 
+def content_security_policy(app: Flask) -> str:
+    """The policy, with the council's sign-in provider allowed as a form's destination
+    when council sign-in is configured: signing out (a form) is redirected to the
+    provider's end-session page, and browsers hold redirects of a form to form-action."""
+    council = app.config.get("COUNCIL_SIGN_IN")
+    if council is None:
+        return CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY.replace(
+        "form-action 'self'", f"form-action 'self' {council.origin}")
+
+
 def init_security(app: Flask) -> None:
+    app.config["EHRIA_CONTENT_SECURITY_POLICY"] = content_security_policy(app)
     hops = int(app.config.get("EHRIA_PROXY_HOPS") or 0)
     if hops:
         # Behind a TLS-terminating proxy: the client's address and scheme come from it.
@@ -89,6 +101,8 @@ def init_security(app: Flask) -> None:
 # ---- headers -------------------------------------------------------------------------
 
 def _add_security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy",
+                                current_app.config["EHRIA_CONTENT_SECURITY_POLICY"])
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     # Pages and JSON carry personal data: never kept in a shared computer's cache. What

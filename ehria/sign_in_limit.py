@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import delete, func, or_, select, text
+from sqlalchemy import delete, func, or_, select, text, update
 
 from ehria.accounts import normalise_email
 from ehria.extensions import db
@@ -91,4 +92,32 @@ def clear_failures(email: str | None) -> None:
     client address, other than this attempt's own, still do). Commits."""
     email_hash, _ = _keys(email, None)
     db.session.execute(delete(SignInAttempt).where(SignInAttempt.email_hash == email_hash))
+    db.session.commit()
+
+
+def reserve_callback_attempt(address: str | None) -> str | None:
+    """For a sign-in where nothing was typed (the return from the council's sign-in): the
+    limit of the client address alone. The attempt gets an e-mail key of its own, since
+    one key shared by every such attempt would let ten forged returns from anywhere
+    refuse everyone's council sign-in. Returns that key (for `settle_callback_attempt`),
+    counted as a failure and committed, or None once the address is at the limit."""
+    key = "callback:" + secrets.token_urlsafe(16)
+    return key if reserve_attempt(key, address) else None
+
+
+def settle_callback_attempt(key: str, email: str | None, succeeded: bool) -> None:
+    """After the return was checked. Signed in: the attempt is taken back and that
+    e-mail's failures are cleared, as a right password does. Refused: it stays a failure,
+    counted against the token's e-mail when one was read. Commits."""
+    key_hash, _ = _keys(key, None)
+    if succeeded:
+        db.session.execute(delete(SignInAttempt).where(SignInAttempt.email_hash == key_hash))
+        db.session.commit()
+        if email:
+            clear_failures(email)
+        return
+    if email:
+        email_hash, _ = _keys(email, None)
+        db.session.execute(update(SignInAttempt).where(SignInAttempt.email_hash == key_hash)
+                           .values(email_hash=email_hash))
     db.session.commit()

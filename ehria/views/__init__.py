@@ -7,6 +7,7 @@ def register_views(app: Flask) -> None:
     from ehria.views import (
         admin,
         auth,
+        council,
         downloads,
         home,
         infrastructure,
@@ -18,6 +19,7 @@ def register_views(app: Flask) -> None:
 
     app.register_blueprint(admin.blueprint)
     app.register_blueprint(auth.blueprint)
+    app.register_blueprint(council.blueprint)
     app.register_blueprint(home.blueprint)
     app.register_blueprint(infrastructure.blueprint)
     app.register_blueprint(officer.blueprint)

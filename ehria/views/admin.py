@@ -1,6 +1,15 @@
 """Pages for administrators: departments, user accounts and the notification outbox."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -75,9 +84,12 @@ def users():
 def new_user():
     form = NewUserForm()
     _department_choices(form)
+    if not current_app.config["PASSWORD_SIGN_IN"]:
+        del form.password  # council accounts only: they link by e-mail at first sign-in
     if form.validate_on_submit():
         try:
-            user = create_user(form.email.data, form.name.data, form.password.data,
+            password = form.password.data if "password" in form else None
+            user = create_user(form.email.data, form.name.data, password,
                                form.roles.data, form.department.data or None)
         except AccountError as error:
             db.session.rollback()
