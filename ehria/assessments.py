@@ -4,14 +4,13 @@ and an audit event for every change. No request objects here: views and the API 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ehria.answers import changed_paths, deep_merge, validate_answers
 from ehria.extensions import db
-from ehria.form import CURRENT_VERSION, load_definition
+from ehria.form import CURRENT_VERSION, FormDefinition, load_definition
+from ehria.form.paths import get_path
 from ehria.models import (
     Assessment,
     AssessmentAuthor,
@@ -22,8 +21,7 @@ from ehria.models import (
     utcnow,
 )
 from ehria.screening import ScreeningOutcome, screen
-
-EDITABLE_STATUSES = ("draft", "returned")
+from ehria.statuses import Status
 
 
 class AssessmentError(Exception):
@@ -97,44 +95,64 @@ def _check_answers(answers: object, template_version: str, departments: Departme
         raise InvalidAnswers("Some answers are not valid.", errors)
 
 
-START_REQUIREMENTS = {
-    "policy_name": "Enter the name of the policy being assessed",
-    "department": "Choose the department",
-}
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
-def _start_requirements(answers: dict) -> dict[str, list[str]]:
-    """The policy name and department: an assessment is routed and listed by them."""
-    key_details = answers.get("key_details") or {}
+def start_messages(definition: FormDefinition) -> dict[str, str]:
+    """What to say when the answers an assessment cannot start without are missing."""
+    fields = definition.assessment
     return {
-        f"key_details.{key}": [message]
-        for key, message in START_REQUIREMENTS.items()
-        if not str(key_details.get(key) or "").strip()
+        fields.name: f"Enter the {_lower_first(definition.field(fields.name).label)}",
+        fields.department: f"Choose the {_lower_first(definition.field(fields.department).label)}",
     }
 
 
-def create_assessment(author: User, answers: dict) -> Assessment:
-    """Start a draft; the policy name and department are needed to route it."""
+def _start_requirements(answers: dict, definition: FormDefinition) -> dict[str, list[str]]:
+    """Its name and department (the template's `assessment:` block): an assessment is
+    routed and listed by them."""
+    return {path: [message] for path, message in start_messages(definition).items()
+            if not str(get_path(answers, path) or "").strip()}
+
+
+def starting_answers(definition: FormDefinition, name: str, department: str,
+                     lead_officer: str) -> dict:
+    """The answers a new assessment starts with: its name and department as given, and
+    the starting officer as its lead officer (where the template has one)."""
+    answers: dict = {}
+    values = {definition.assessment.name: name, definition.assessment.department: department}
+    if definition.assessment.lead_officer:
+        values[definition.assessment.lead_officer] = lead_officer
+    for path, value in values.items():
+        section, key = path.split(".", 1)
+        answers.setdefault(section, {})[key] = value
+    return answers
+
+
+def create_assessment(author: User, answers: dict,
+                      template_version: str = CURRENT_VERSION) -> Assessment:
+    """Start a draft on a template version; its name and department are needed to route
+    it."""
+    definition = load_definition(template_version)
     departments = Departments()
-    _check_answers(answers, CURRENT_VERSION, departments)
-    missing = _start_requirements(answers)
+    _check_answers(answers, template_version, departments)
+    missing = _start_requirements(answers, definition)
     if missing:
-        raise InvalidAnswers("The policy name and department are needed to start.", missing)
-    key_details = answers["key_details"]
-    department = departments.get(key_details["department"])
+        raise InvalidAnswers("Its name and department are needed to start.", missing)
+    department = departments.get(get_path(answers, definition.assessment.department))
     now = utcnow()
     assessment = Assessment(
         department=department,
         created_by=author,
-        status="draft",
+        status=Status.DRAFT,
         current_revision=1,
-        policy_name=key_details["policy_name"],
+        policy_name=str(get_path(answers, definition.assessment.name)),
         created_at=now,
         updated_at=now,
         author_rows=[AssessmentAuthor(user=author, added_at=now)],
     )
     assessment.revisions.append(
-        Revision(number=1, template_version=CURRENT_VERSION, answers=answers, created_at=now)
+        Revision(number=1, template_version=template_version, answers=answers, created_at=now)
     )
     db.session.add(assessment)
     db.session.flush()
@@ -157,19 +175,21 @@ def update_answers(
             "This assessment was changed by someone else since you loaded it. "
             "Reload it to see their changes."
         )
-    if assessment.status not in EDITABLE_STATUSES:
-        raise NotEditable(f"An assessment that is {assessment.status} cannot be edited.")
+    if not assessment.is_editable:
+        raise NotEditable(f"An assessment that is {assessment.status_label.lower()} cannot "
+                          "be edited.")
     revision = assessment.revision
+    definition = load_definition(revision.template_version)
     merged = deep_merge(revision.answers, patch)
     departments = Departments(known=assessment.department)
     _check_answers(merged, revision.template_version, departments)
     changes = changed_paths(revision.answers, merged, within=patch)
     if not changes:
         return []
-    missing = _start_requirements(merged)
+    missing = _start_requirements(merged, definition)
     if missing:
-        raise InvalidAnswers("The policy name and department cannot be cleared.", missing)
-    department = departments.get(merged["key_details"]["department"])
+        raise InvalidAnswers("Its name and department cannot be cleared.", missing)
+    department = departments.get(get_path(merged, definition.assessment.department))
     now = utcnow()
     if revision.submitted_at is not None:
         # Returned after scrutiny: the officer's changes make a new revision, so what the
@@ -182,7 +202,7 @@ def update_answers(
         assessment.current_revision = revision.number
     revision.answers = merged
     revision.updated_at = now
-    assessment.policy_name = (merged.get("key_details") or {}).get("policy_name") or ""
+    assessment.policy_name = str(get_path(merged, definition.assessment.name) or "")
     assessment.department = department
     assessment.updated_at = now
     record_event(assessment, actor, "answers_changed", changes)
@@ -200,11 +220,3 @@ def update_answers(
 def screening_outcome(assessment: Assessment) -> ScreeningOutcome:
     revision = assessment.revision
     return screen(revision.answers, load_definition(revision.template_version))
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Assessment]
-    page: int
-    per_page: int
-    total: int

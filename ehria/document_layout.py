@@ -17,10 +17,20 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from ehria.form import Choice, Field, FormDefinition, Question, Row, Section, Step
+from ehria.form import (
+    Choice,
+    Field,
+    FormDefinition,
+    Question,
+    Row,
+    Section,
+    Step,
+    load_definition,
+)
 from ehria.form.conditions import Context, holds
 from ehria.form.paths import get_path, is_answered
 from ehria.form.types import FieldType
+from ehria.models import Revision
 from ehria.roles import ROLE_LABELS, Role
 from ehria.screening import ScreeningOutcome
 
@@ -53,6 +63,12 @@ class PrintedSection:
 def assessment_name(definition: FormDefinition, answers: Mapping[str, Any]) -> str:
     """The assessment's name (the policy's) as the template's `assessment:` block says."""
     return str(get_path(answers, definition.assessment.name) or "").strip()
+
+
+def lead_officer_name(revision: Revision) -> str:
+    """The lead officer the answers name (the template's `assessment: lead_officer`)."""
+    path = load_definition(revision.template_version).assessment.lead_officer
+    return str(get_path(revision.answers, path) or "").strip() if path else ""
 
 
 def printed_sections(

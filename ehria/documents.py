@@ -37,6 +37,7 @@ from ehria.document_layout import (
 from ehria.extensions import db
 from ehria.form import CURRENT_VERSION, FormDefinition, load_definition
 from ehria.models import Assessment, Revision, Signature, User
+from ehria.records import signatures_of
 from ehria.redaction import Redacted, redact
 from ehria.redaction_phrases import phrases_of
 from ehria.screening import screen
@@ -185,6 +186,7 @@ def depersonalise(source: DocumentSource) -> Redacted:
     """The one redaction of a source that both the preview and the published PDF use."""
     return redact(
         source.answers,
+        personal=source.definition.personal_data(),
         known_names=source.known_names,
         extra_phrases=source.extra_phrases,
         signatures=source.signatures,
@@ -252,11 +254,7 @@ def source_for(
     """
     revision = revision or assessment.revision
     if signatures is None:
-        signatures = db.session.scalars(
-            select(Signature)
-            .where(Signature.assessment_id == assessment.id, Signature.revision == revision.number)
-            .order_by(Signature.at)
-        ).all()
+        signatures = signatures_of(assessment, revision.number)
     return DocumentSource(
         reference=assessment.reference or f"EHRIA-{assessment.id}",
         revision=revision.number,

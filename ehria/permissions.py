@@ -7,10 +7,7 @@ from sqlalchemy import Select, and_, exists, false, or_, select
 
 from ehria.models import Assessment, AssessmentAuthor, Revision, User
 from ehria.roles import Role
-
-# Chairs scrutinise what has been sent to them; drafts stay private to their authors.
-CHAIR_VISIBLE_STATUSES = ("submitted", "returned", "signed_off", "published")
-WEB_TEAM_VISIBLE_STATUSES = ("signed_off", "published")
+from ehria.statuses import SEEN_BY_CHAIRS, SEEN_BY_WEB_TEAM
 
 
 def is_chair_of(user: User, assessment: Assessment) -> bool:
@@ -20,9 +17,9 @@ def is_chair_of(user: User, assessment: Assessment) -> bool:
 def can_see(user: User, assessment: Assessment) -> bool:
     if user.has_role(Role.ADMIN) or assessment.is_author(user):
         return True
-    if is_chair_of(user, assessment) and assessment.status in CHAIR_VISIBLE_STATUSES:
+    if is_chair_of(user, assessment) and assessment.status in SEEN_BY_CHAIRS:
         return True
-    return user.has_role(Role.WEB_TEAM) and assessment.status in WEB_TEAM_VISIBLE_STATUSES
+    return user.has_role(Role.WEB_TEAM) and assessment.status in SEEN_BY_WEB_TEAM
 
 
 def reads_in_full(user: User, assessment: Assessment) -> bool:
@@ -68,13 +65,13 @@ def visible_assessments(user: User) -> Select[tuple[Assessment]]:
     chair = (
         and_(
             Assessment.department_id == user.department_id,
-            Assessment.status.in_(CHAIR_VISIBLE_STATUSES),
+            Assessment.status.in_(SEEN_BY_CHAIRS),
         )
         if user.has_role(Role.DEG_CHAIR) and user.department_id
         else false()
     )
     web_team = (
-        Assessment.status.in_(WEB_TEAM_VISIBLE_STATUSES)
+        Assessment.status.in_(SEEN_BY_WEB_TEAM)
         if user.has_role(Role.WEB_TEAM)
         else false()
     )

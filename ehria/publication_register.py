@@ -11,8 +11,11 @@ from datetime import date, datetime
 
 from sqlalchemy import Select, Subquery, and_, extract, func, select
 
+from ehria.document_layout import assessment_name
 from ehria.extensions import db
+from ehria.form import load_definition
 from ehria.models import Assessment, Department, Event, Revision, SignedRecord
+from ehria.statuses import Status
 
 PUBLISHED_EVENT = "published"  # the audit event of the web team's "Mark as published"
 
@@ -44,7 +47,7 @@ def ready_to_publish(department: str | None = None, year: int | None = None
         .join(newest, newest.c.assessment_id == Assessment.id)
         .join(SignedRecord, and_(SignedRecord.assessment_id == Assessment.id,
                                  SignedRecord.revision == newest.c.revision))
-        .where(Assessment.status == "signed_off")
+        .where(Assessment.status == Status.SIGNED_OFF)
     )
     return [RegisterRow(a, r) for a, r in db.session.execute(
         _filtered(statement, department, year)).all()]
@@ -70,7 +73,8 @@ def published_rows(
                              Revision.number == published.c.revision))
     )
     statement = _filtered(statement, department, year, signed_from, signed_to)
-    return [RegisterRow(a, r, (revision.answers.get("key_details") or {}).get("policy_name"))
+    return [RegisterRow(a, r, assessment_name(load_definition(revision.template_version),
+                                              revision.answers) or None)
             for a, r, revision in db.session.execute(statement).all()]
 
 

@@ -31,18 +31,12 @@ PHONE_REMOVED = "[telephone number removed]"
 EMAIL_REMOVED = "[e-mail address removed]"
 PHRASE_REMOVED = "[redacted]"
 
-# Fields that hold nothing but one person's details: replaced whole.
-WHOLLY_PERSONAL = {
-    "key_details.lead_officer_name": NAME_REMOVED,
-    "key_details.contact_telephone": PHONE_REMOVED,
-}
-# Fields that name people beside their job titles ("Tom Ellis, Commissioning Officer"):
-# a leading run of capitalised words that is not a job title is taken for a name.
-PEOPLE_FIELDS = (
-    "key_details.other_contributors",
-    "key_details.implementing_officers",
-    "report.improvement_plan.*.officer_responsible",
-)
+# What the template's `personal:` says a field holds (ehria.form: Field.personal):
+# - "name", "telephone": nothing but one person's name or number, replaced whole (and a
+#   name is then looked for in every other answer too);
+# - "people": names beside job titles ("Tom Ellis, Commissioning Officer"), where a
+#   leading run of capitalised words that is not a job title is taken for a name.
+REPLACED_WHOLE = {"name": NAME_REMOVED, "telephone": PHONE_REMOVED}
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+", re.ASCII)
 # A UK number: +44 / 0044 / 0 (optionally "(0" or "+44 (0)"), then 9 or 10 digits, each
@@ -100,20 +94,24 @@ class Redacted:
 def redact(
     answers: Mapping[str, Any],
     *,
+    personal: Mapping[str, str] = {},
     known_names: Iterable[str] = (),
     extra_phrases: Iterable[str] = (),
     signatures: Sequence[Mapping[str, Any]] = (),
 ) -> Redacted:
     """Depersonalise one revision's answers and signatures; the inputs are not changed.
 
+    `personal`: what the template says holds personal data, by path (`*` for a row of a
+    table: `report.improvement_plan.*.officer_responsible`), each "name", "telephone" or
+    "people" (FormDefinition.personal_data()).
     `known_names`: the names of people the system knows (its users); names found in the
-    key details, in e-mail addresses and in the signatures are added to them.
+    personal fields, in e-mail addresses and in the signatures are added to them.
     `signatures`: `{role, name, at, ...}` each; the name goes, the rest stays.
     """
-    names = people_named(answers, known_names, signatures)
+    names = people_named(answers, known_names, signatures, personal)
     finder = _Finder(names, [p for p in extra_phrases if p and p.strip()])
     redactions: list[Redaction] = []
-    redacted = _redact_value(copy.deepcopy(dict(answers)), "", finder, redactions)
+    redacted = _redact_value(copy.deepcopy(dict(answers)), "", finder, redactions, personal)
     return Redacted(
         answers=redacted,
         signatures=_redact_signatures(signatures, redactions),
@@ -125,6 +123,7 @@ def people_named(
     answers: Mapping[str, Any],
     known_names: Iterable[str] = (),
     signatures: Sequence[Mapping[str, Any]] = (),
+    personal: Mapping[str, str] = {},
 ) -> list[str]:
     """Every person's name to look for in free text, longest first (so it wins overlaps).
 
@@ -132,11 +131,11 @@ def people_named(
     ordinary word to be removed everywhere it appears.
     """
     found: list[str] = [*known_names, *(str(s.get("name") or "") for s in signatures)]
-    key_details = answers.get("key_details") if isinstance(answers, Mapping) else None
-    if isinstance(key_details, Mapping):
-        found.append(str(key_details.get("lead_officer_name") or ""))
     for path, text in _texts(answers, ""):
-        if _is_people_field(path):
+        kind = _personal_kind(path, personal)
+        if kind == "name":
+            found.append(text)
+        elif kind == "people":
             found += names_in_people_field(text)
         found += [name for email in _EMAIL.findall(text) if (name := name_from_email(email))]
     unique = {" ".join(name.split()).casefold(): " ".join(name.split()) for name in found}
@@ -168,10 +167,6 @@ def name_from_email(email: str) -> str | None:
 def find_phones(text: str) -> list[str]:
     """The UK telephone numbers in `text`, as written."""
     return [m.group(0) for m in _PHONE.finditer(text)]
-
-
-def find_emails(text: str) -> list[str]:
-    return _EMAIL.findall(text)
 
 
 # -- finding what to remove in one text ---------------------------------------------------
@@ -221,9 +216,13 @@ def _looks_like_name_word(word: str) -> bool:
     return bool(_NAME_WORD.match(word)) and word.casefold() not in _TITLE_WORDS
 
 
-def _is_people_field(path: str) -> bool:
-    generic = re.sub(r"\.\d+\.", ".*.", path)
-    return generic in PEOPLE_FIELDS
+def _personal_kind(path: str, personal: Mapping[str, str]) -> str | None:
+    """What personal data the answer at `path` holds, as the template declares it (a row
+    of a table matches its `*` path)."""
+    if path in personal:
+        return personal[path]
+    parts = path.split(".")
+    return personal.get(".".join([*parts[:2], "*", *parts[3:]])) if len(parts) > 3 else None
 
 
 # -- walking the answers ------------------------------------------------------------------
@@ -242,29 +241,33 @@ def _texts(value: object, path: str) -> Iterator[tuple[str, str]]:
 
 
 def _redact_value(
-    value: Any, path: str, finder: _Finder, redactions: list[Redaction]
+    value: Any, path: str, finder: _Finder, redactions: list[Redaction],
+    personal: Mapping[str, str],
 ) -> Any:
     if isinstance(value, str):
-        return _redact_text(value, path, finder, redactions)
+        return _redact_text(value, path, finder, redactions, personal)
     if isinstance(value, dict):
         return {
-            key: _redact_value(child, f"{path}.{key}" if path else str(key), finder, redactions)
+            key: _redact_value(child, f"{path}.{key}" if path else str(key), finder,
+                               redactions, personal)
             for key, child in value.items()
         }
     if isinstance(value, list):
         return [
-            _redact_value(child, f"{path}.{index}", finder, redactions)
+            _redact_value(child, f"{path}.{index}", finder, redactions, personal)
             for index, child in enumerate(value)
         ]
     return value
 
 
-def _redact_text(text: str, path: str, finder: _Finder, redactions: list[Redaction]) -> str:
-    if path in WHOLLY_PERSONAL:
+def _redact_text(text: str, path: str, finder: _Finder, redactions: list[Redaction],
+                 personal: Mapping[str, str]) -> str:
+    whole = REPLACED_WHOLE.get(_personal_kind(path, personal) or "")
+    if whole is not None:
         if not text.strip():
             return text
-        redactions.append(Redaction(path, text, WHOLLY_PERSONAL[path]))
-        return WHOLLY_PERSONAL[path]
+        redactions.append(Redaction(path, text, whole))
+        return whole
     pieces: list[str] = []
     position = 0
     for start, end, replacement in finder.spans(text):

@@ -9,7 +9,6 @@ from ehria.extensions import db
 from ehria.models import Assessment, RedactionPhrase, User
 from ehria.permissions import is_chair_of
 
-OPEN_STATUSES = ("draft", "returned", "submitted")
 MAX_PHRASE_LENGTH = 200
 
 
@@ -34,7 +33,7 @@ def add_phrase(assessment: Assessment, user: User, phrase: object) -> None:
     if not (assessment.is_author(user) or is_chair_of(user, assessment)):
         raise PhraseRefused("Only its authors and its DEG chair can add phrases to redact.",
                             403)
-    if assessment.status not in OPEN_STATUSES:
+    if assessment.is_signed:
         raise PhraseRefused("Phrases can be added only before sign-off: the published "
                             "version of a signed-off revision never changes.", 409)
     if not isinstance(phrase, str) or not phrase.strip():

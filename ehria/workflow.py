@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -23,6 +22,7 @@ from ehria.assessments import record_event, screening_outcome
 from ehria.documents import render_documents_for_signing, source_for
 from ehria.extensions import db
 from ehria.form import load_definition
+from ehria.form.paths import get_path
 from ehria.models import (
     Assessment,
     AssessmentAuthor,
@@ -30,24 +30,17 @@ from ehria.models import (
     Notification,
     Revision,
     Signature,
-    SignedRecord,
     User,
     utcnow,
 )
 from ehria.permissions import is_chair_of
+from ehria.records import signatures_of
 from ehria.roles import Role
 from ehria.signed_records import freeze
+from ehria.statuses import EDITABLE, Status
 
 MAX_COMMENT_LENGTH = 20_000
 CHAIR_TITLE = "Chair, Departmental Equalities Group"
-
-
-class Status(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    SIGNED_OFF = "signed_off"
-    PUBLISHED = "published"
 
 
 class Action(StrEnum):
@@ -113,7 +106,7 @@ def _web_team(user: User, assessment: Assessment) -> bool:
 
 TRANSITIONS: dict[Action, Transition] = {
     Action.SUBMIT: Transition(
-        frozenset({Status.DRAFT, Status.RETURNED}), Status.SUBMITTED, _author,
+        EDITABLE, Status.SUBMITTED, _author,
         "its authors", "submitted"),
     Action.RETURN: Transition(
         frozenset({Status.SUBMITTED}), Status.RETURNED, _chair,
@@ -147,19 +140,31 @@ class Outcome:
     notifications: list[Notification] = field(default_factory=list)
 
 
-def _check(action: Action, user: User, assessment: Assessment) -> Transition:
+AUTHOR_MAY_NOT_SIGN = ("You are an author of this assessment, so another DEG chair of the "
+                       "department must sign it off.")
+
+
+def refusal(user: User, assessment: Assessment, action: Action) -> WorkflowError | None:
+    """Why `user` may not take `action` now (the error `apply` would raise), or None: the
+    one place the pages and the API get the reason from."""
     transition = TRANSITIONS[action]
     if not transition.may(user, assessment):
         if action is Action.SIGN_OFF and assessment.is_author(user) and _chair(user, assessment):
-            raise NotAllowed("You are an author of this assessment, so another DEG chair "
-                             "must sign it off.")
-        raise NotAllowed(f"Only {transition.who} can {action.value.replace('_', ' ')} it.")
+            return NotAllowed(AUTHOR_MAY_NOT_SIGN)
+        return NotAllowed(f"Only {transition.who} can {action.value.replace('_', ' ')} it.")
     if assessment.status not in transition.sources:
-        raise WrongState(
-            f"An assessment that is {assessment.status.replace('_', ' ')} cannot be "
+        return WrongState(
+            f"An assessment that is {Status(assessment.status).label.lower()} cannot be "
             f"{transition.event.replace('_', ' ')}."
         )
-    return transition
+    return None
+
+
+def _check(action: Action, user: User, assessment: Assessment) -> Transition:
+    error = refusal(user, assessment, action)
+    if error is not None:
+        raise error
+    return TRANSITIONS[action]
 
 
 def _text(value: object, name: str, required: bool, wanted: str = "a comment") -> str | None:
@@ -201,21 +206,6 @@ def may_have_comments(assessment: Assessment) -> bool:
     return assessment.current_revision > 1 or assessment.revision.submitted_at is not None
 
 
-def signatures_of(assessment: Assessment, revision: int | None = None) -> list[Signature]:
-    number = assessment.current_revision if revision is None else revision
-    return list(db.session.scalars(
-        select(Signature)
-        .where(Signature.assessment_id == assessment.id, Signature.revision == number)
-        .order_by(Signature.at)
-    ))
-
-
-def signed_record_of(assessment: Assessment, revision: int | None = None) -> SignedRecord | None:
-    number = assessment.current_revision if revision is None else revision
-    return db.session.scalar(select(SignedRecord).where(
-        SignedRecord.assessment_id == assessment.id, SignedRecord.revision == number))
-
-
 def _submit(assessment: Assessment, user: User, body: dict) -> dict:
     if body.get("declaration") is not True:
         raise NotReady("Confirm the declaration to submit.",
@@ -229,7 +219,8 @@ def _submit(assessment: Assessment, user: User, body: dict) -> dict:
     revision = assessment.revision
     revision.submitted_at = revision.submitted_at or utcnow()
     if not any(s.role == Role.LEAD_OFFICER for s in signatures_of(assessment)):
-        job_title = (revision.answers.get("key_details") or {}).get("lead_officer_job_title")
+        path = load_definition(revision.template_version).assessment.lead_officer_job_title
+        job_title = get_path(revision.answers, path) if path else None
         db.session.add(_signature(assessment, user, Role.LEAD_OFFICER, job_title or ""))
     if reply:
         db.session.add(Comment(assessment_id=assessment.id, revision=revision.number,
@@ -351,7 +342,7 @@ def add_co_author(assessment: Assessment, user: User, co_author: User | None) ->
     """Authors invite lead officers of any department, who then edit and submit too."""
     if not assessment.is_author(user):
         raise NotAllowed("Only its authors can add co-authors.")
-    if assessment.status not in (Status.DRAFT, Status.RETURNED):
+    if not assessment.is_editable:
         raise WrongState("Co-authors can be added while it is a draft or returned.")
     if co_author is None or not co_author.active or not co_author.has_role(Role.LEAD_OFFICER):
         raise NotReady("Co-authors must be lead officers with an account.",

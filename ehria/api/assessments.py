@@ -28,7 +28,7 @@ from ehria.assessments import (
 from ehria.documents import depersonalise, source_for
 from ehria.extensions import db
 from ehria.form import load_definition
-from ehria.models import Assessment, AssessmentAuthor, Comment, Department, User
+from ehria.models import Assessment, AssessmentAuthor, Department, User
 from ehria.permissions import (
     can_edit_answers,
     can_see,
@@ -36,6 +36,7 @@ from ehria.permissions import (
     visible_assessments,
     visible_revision,
 )
+from ehria.records import comments_of, signatures_of, signed_record_of
 from ehria.roles import Role
 from ehria.screening import screen
 
@@ -77,13 +78,7 @@ def assessment_json(assessment: Assessment, viewer: User) -> dict:
     The signatures, signed record and comments are only queried when the workflow can
     have made them (see the `may_have_*` rules), which spares a draft three statements.
     """
-    from ehria.workflow import (
-        may_have_comments,
-        may_have_signatures,
-        may_have_signed_record,
-        signatures_of,
-        signed_record_of,
-    )
+    from ehria.workflow import may_have_comments, may_have_signatures, may_have_signed_record
 
     revision = visible_revision(viewer, assessment)
     in_full = reads_in_full(viewer, assessment)
@@ -91,16 +86,8 @@ def assessment_json(assessment: Assessment, viewer: User) -> dict:
               if may_have_signed_record(assessment, revision) else None)
     signatures = (signatures_of(assessment, revision.number)
                   if may_have_signatures(assessment, revision) else [])
-    comments = (
-        db.session.scalars(
-            select(Comment).where(Comment.assessment_id == assessment.id,
-                                  Comment.revision <= revision.number)
-            .order_by(Comment.id)
-            .options(joinedload(Comment.author).lazyload(User.role_rows))  # names only
-        )
-        if in_full and may_have_comments(assessment)
-        else []
-    )
+    comments = (comments_of(assessment, revision.number)
+                if in_full and may_have_comments(assessment) else [])
     answers: dict = revision.answers
     signed: list = list(signatures)
     if not in_full:

@@ -10,7 +10,9 @@ from datetime import UTC, datetime
 
 from marshmallow import RAISE, Schema, fields, validate
 
-STATUSES = ("draft", "submitted", "returned", "signed_off", "published")
+from ehria.statuses import Status
+
+STATUSES = tuple(status.value for status in Status)
 
 
 class UtcDateTime(fields.DateTime):

@@ -338,6 +338,18 @@ class FormDefinition:
         label = own if not rest else found.kind.cell_label(found, number, rest)
         return label if label is not None else path
 
+    def personal_data(self) -> dict[str, str]:
+        """What holds personal data, by answer path (a table's rows as `*`): "name",
+        "telephone" or "people", as the template's `personal:` says (ehria.redaction)."""
+        found: dict[str, str] = {}
+        for f in self._fields.values():
+            if f.personal:
+                found[f.path] = f.personal
+            for column in f.columns:
+                if column.personal:
+                    found[f"{f.path}.*.{column.key}"] = column.personal
+        return found
+
     def column_for(self, path: str) -> Column | None:
         """The column a table cell's path names (`...age.impact`, `...plan.0.target`)."""
         resolved = self.resolve(path)

@@ -11,7 +11,7 @@ from ehria.document_responses import document_response, may_prepare_publication
 from ehria.documents import redactions_for, source_for
 from ehria.extensions import db
 from ehria.permissions import is_chair_of, reads_in_full, visible_revision
-from ehria.redaction_phrases import OPEN_STATUSES, PhraseRefused, add_phrase
+from ehria.redaction_phrases import PhraseRefused, add_phrase
 from ehria.route_access import signed_in
 from ehria.views.pages import assessment_for_page, error_list
 from forms.base import BaseForm
@@ -66,7 +66,7 @@ def redactions(assessment_id: int):
         else:
             db.session.commit()
             return redirect(url_for("downloads.redactions", assessment_id=assessment.id))
-    may_add = assessment.status in OPEN_STATUSES and (
+    may_add = not assessment.is_signed and (
         assessment.is_author(current_user) or is_chair_of(current_user, assessment))
     return render_template("publication/redactions.html", assessment=assessment, form=form,
                            errors=error_list(form), may_add=may_add,

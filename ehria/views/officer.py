@@ -9,12 +9,24 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ehria.accounts import department_names
-from ehria.assessments import InvalidAnswers, create_assessment, screening_outcome
+from ehria.assessments import (
+    InvalidAnswers,
+    create_assessment,
+    screening_outcome,
+    starting_answers,
+)
 from ehria.extensions import db
 from ehria.form import load_definition
 from ehria.models import Assessment, Comment
 from ehria.permissions import reads_in_full, visible_revisions
-from ehria.progress import after_screening_result, applicable_steps, reveals, tasks
+from ehria.progress import (
+    CHECK_AND_SUBMIT,
+    after_screening_result,
+    applicable_steps,
+    reveals,
+    tasks,
+)
+from ehria.records import comments_by_path, comments_of
 from ehria.roles import Role
 from ehria.route_access import signed_in
 from ehria.views.pages import assessment_for_page, error_list
@@ -27,14 +39,8 @@ blueprint = Blueprint("officer", __name__, url_prefix="/assessments")
 
 
 def _comments_by_path(assessment: Assessment) -> dict[str | None, list[Comment]]:
-    """The DEG chair's comments from the latest return, by the answer path they are on."""
-    comments = db.session.scalars(
-        db.select(Comment).where(Comment.assessment_id == assessment.id).order_by(Comment.id)
-    ).all()
-    by_path: dict[str | None, list[Comment]] = {}
-    for comment in comments:
-        by_path.setdefault(comment.path, []).append(comment)
-    return by_path
+    """The DEG chair's comments, by the answer path they are on."""
+    return comments_by_path(comments_of(assessment))
 
 
 def _where_it_stands(assessment: Assessment):
@@ -46,26 +52,26 @@ def _where_it_stands(assessment: Assessment):
 @blueprint.route("/new", methods=["GET", "POST"])
 @signed_in(Role.LEAD_OFFICER)
 def start():
+    definition = load_definition()
     form = StartAssessmentForm()
+    form.label_from(definition)
     form.department.choices = same_value_choices(department_names())
     if request.method == "GET" and current_user.department:
         form.department.data = current_user.department.name
     if form.validate_on_submit():
-        answers = {"key_details": {
-            "policy_name": form.policy_name.data.strip(),
-            "department": form.department.data,
-            "lead_officer_name": current_user.name,
-        }}
+        answers = starting_answers(definition, form.name.data.strip(), form.department.data,
+                                   current_user.name)
         try:
-            assessment = create_assessment(current_user, answers)
+            assessment = create_assessment(current_user, answers, definition.version)
         except InvalidAnswers as error:
             form.department.errors = [*form.department.errors, *error.fields.get(
-                "key_details.department", [])]
+                definition.assessment.department, [])]
         else:
             db.session.commit()
             return redirect(url_for("officer.task_list", assessment_id=assessment.id))
     status = 400 if form.errors else 200
-    return render_template("officer/start.html", form=form, errors=error_list(form)), status
+    return render_template("officer/start.html", form=form, errors=error_list(form),
+                           introduction=definition.introduction), status
 
 
 @blueprint.get("/<int:assessment_id>")
@@ -75,7 +81,7 @@ def task_list(assessment_id: int):
     revision, definition, outcome = _where_it_stands(assessment)
     return render_template(
         "officer/task_list.html", assessment=assessment, outcome=outcome,
-        tasks=tasks(definition, revision.answers, outcome),
+        tasks=tasks(definition, revision.answers, outcome), check_task=CHECK_AND_SUBMIT,
         comments=_comments_by_path(assessment),
     )
 

@@ -37,7 +37,7 @@ from ehria.publication_register import (
 from ehria.roles import Role
 from ehria.route_access import public, signed_in
 from ehria.views.pages import assessment_for_page, error_list
-from ehria.workflow import Action, WorkflowError, apply
+from ehria.workflow import Action, WorkflowError, allowed_actions, apply
 from forms.base import BaseForm
 
 blueprint = Blueprint("publication", __name__, url_prefix="/publication")
@@ -98,6 +98,7 @@ def prepare(assessment_id: int):
             return redirect(url_for("publication.index"))
     return render_template(
         "publication/prepare.html", assessment=assessment, form=form, notice=notice,
+        actions=allowed_actions(current_user, assessment),
         errors=error_list(form), redactions=redactions_for(source_for(
             assessment, revision=visible_revision(current_user, assessment))),
     ), 400 if (form.errors or notice) else 200

@@ -8,17 +8,20 @@ from sqlalchemy import select
 
 from ehria import notifications
 from ehria.assessments import screening_outcome
+from ehria.document_layout import assessment_name, lead_officer_name
 from ehria.extensions import db
 from ehria.form import load_definition
-from ehria.models import Assessment, Comment, Revision, Signature
+from ehria.models import Assessment, Revision, Signature
 from ehria.permissions import is_chair_of, reads_in_full, visible_revision
 from ehria.progress import applicable_steps
+from ehria.records import comments_of, signed_record_of
 from ehria.roles import Role
 from ehria.route_access import signed_in
 from ehria.screening import screen
 from ehria.signed_records import canonical_json, sha256_hex
+from ehria.statuses import Status
 from ehria.views.pages import assessment_for_page
-from ehria.workflow import Action, WorkflowError, apply, signed_record_of
+from ehria.workflow import Action, WorkflowError, allowed_actions, apply, refusal
 from forms.base import BaseForm
 
 blueprint = Blueprint("scrutiny", __name__, url_prefix="/scrutiny")
@@ -31,7 +34,7 @@ def _queue() -> list[tuple[Assessment, Revision]]:
         select(Assessment, Revision)
         .join(Revision, (Revision.assessment_id == Assessment.id)
               & (Revision.number == Assessment.current_revision))
-        .where(Assessment.status == "submitted",
+        .where(Assessment.status == Status.SUBMITTED,
                Assessment.department_id == current_user.department_id)
         .order_by(Revision.submitted_at, Assessment.id)
     ).all()
@@ -52,6 +55,7 @@ def queue():
     queued = _queue()
     outcomes = {a.id: screening_outcome(a) for a, _ in queued}
     return render_template("scrutiny/queue.html", queued=queued, outcomes=outcomes,
+                           lead_officers={a.id: lead_officer_name(r) for a, r in queued},
                            signed=_signed_by_me())
 
 
@@ -85,20 +89,26 @@ def _review_page(assessment: Assessment, problem: WorkflowError | None = None,
     revision = visible_revision(current_user, assessment)
     definition = load_definition(revision.template_version)
     outcome = screen(revision.answers, definition)
-    comments = db.session.scalars(select(Comment).where(
-        Comment.assessment_id == assessment.id, Comment.revision <= revision.number
-    ).order_by(Comment.id)).all()
+    comments = comments_of(assessment, revision.number)
     return render_template(
         "scrutiny/review.html", assessment=assessment, outcome=outcome, revision=revision,
+        name=assessment_name(definition, revision.answers) or assessment.policy_name,
         definition=definition, answers=revision.answers,
         steps=applicable_steps(definition, revision.answers, outcome),
         comments=comments, form=BaseForm(),
         record=signed_record_of(assessment, revision.number),
-        can_act=assessment.status == "submitted" and is_chair_of(current_user, assessment),
-        is_author=assessment.is_author(current_user),
+        actions=allowed_actions(current_user, assessment),
+        sign_off_refused=_sign_off_refused(assessment),
         fingerprint=content_fingerprint(assessment),
         problems=_problem_list(problem), typed=typed or {},
     ), status
+
+
+def _sign_off_refused(assessment: Assessment) -> str | None:
+    """Why this chair may not sign it off while it waits for scrutiny (they wrote it)."""
+    error = refusal(current_user, assessment, Action.SIGN_OFF)
+    return error.message if error is not None and assessment.is_submitted and is_chair_of(
+        current_user, assessment) else None
 
 
 def _problem_list(problem: WorkflowError | None) -> list[dict[str, str]]:
@@ -157,11 +167,8 @@ def returned(assessment_id: int):
 def sign_off(assessment_id: int):
     assessment = _for_chair(assessment_id)
     form = BaseForm()
-    notice = None
-    if assessment.is_author(current_user):
-        notice = ("You are an author of this assessment, so another DEG chair of the "
-                  "department must sign it off.")
-    elif form.validate_on_submit():
+    notice = _sign_off_refused(assessment)
+    if notice is None and form.validate_on_submit():
         try:
             outcome = apply(assessment, current_user, Action.SIGN_OFF)
         except WorkflowError as error:
@@ -169,8 +176,10 @@ def sign_off(assessment_id: int):
             notice = error.message
         else:
             return _finish(outcome.notifications, assessment, "scrutiny.signed")
+    may_sign = Action.SIGN_OFF in allowed_actions(current_user, assessment)
     return render_template("scrutiny/sign_off.html", assessment=assessment, form=form,
-                           notice=notice, fingerprint=content_fingerprint(assessment)), (
+                           notice=notice, fingerprint=content_fingerprint(assessment),
+                           may_sign=may_sign), (
         403 if notice and assessment.is_author(current_user) else 400 if notice else 200)
 
 

@@ -221,7 +221,7 @@ def test_a_lead_officer_completes_example_02_by_the_labels_and_stores_it_exactly
     expect(heading(page)).to_have_text("Start a new assessment")
     assert_accessible(page)
     page.get_by_role("button", name="Start assessment").click()
-    expect_error(page, "Enter the name of the policy being assessed")
+    expect_error(page, "Enter the name of policy being assessed")
     assert_accessible(page)
     page.get_by_label("Name of policy being assessed", exact=True).fill(
         answers["key_details"]["policy_name"])

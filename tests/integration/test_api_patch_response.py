@@ -11,13 +11,8 @@ from sqlalchemy import select
 from ehria.api.assessments import assessment_json
 from ehria.extensions import db
 from ehria.models import Assessment, Comment
-from ehria.workflow import (
-    may_have_comments,
-    may_have_signatures,
-    may_have_signed_record,
-    signatures_of,
-    signed_record_of,
-)
+from ehria.records import signatures_of, signed_record_of
+from ehria.workflow import may_have_comments, may_have_signatures, may_have_signed_record
 from tests.integration.workflow_helpers import create, ok, publish, return_it, sign_off, submit
 
 MINIMAL = {"Prefer": "return=minimal"}

@@ -23,7 +23,7 @@ def signed_in(client, officer):
 
 def start(client, name="Library opening hours") -> int:
     response = client.post("/assessments/new", data={
-        "policy_name": name, "department": "Children and Family Services"})
+        "name": name, "department": "Children and Family Services"})
     assert response.status_code == 302, response.get_data(as_text=True)
     return int(response.headers["Location"].rstrip("/").split("/")[-1])
 
@@ -51,7 +51,7 @@ def test_starting_without_a_name_names_the_field(signed_in):
     response = signed_in.post("/assessments/new",
                               data={"department": "Children and Family Services"})
     assert response.status_code == 400
-    assert "Enter the name of the policy being assessed" in response.get_data(as_text=True)
+    assert "Enter the name of policy being assessed" in response.get_data(as_text=True)
 
 
 def test_saving_a_step_stores_its_answers_and_goes_to_the_next(signed_in):

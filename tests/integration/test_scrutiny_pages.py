@@ -96,7 +96,7 @@ def test_signing_off_names_what_is_signed_and_shows_the_hash(client, submitted):
     db.session.expire_all()
     assessment = db.session.get(Assessment, submitted)
     assert assessment.status == "signed_off"
-    from ehria.workflow import signed_record_of
+    from ehria.records import signed_record_of
 
     assert signed_record_of(assessment).sha256 in done
 

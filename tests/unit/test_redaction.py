@@ -11,6 +11,7 @@ import pytest
 
 from ehria import redaction
 from ehria.demo import load_examples
+from ehria.form import load_definition
 from ehria.redaction import (
     EMAIL_REMOVED,
     NAME_REMOVED,
@@ -20,10 +21,26 @@ from ehria.redaction import (
     name_from_email,
     names_in_people_field,
     people_named,
-    redact,
 )
 
 SHORT_BREAKS = load_examples()["02-short-breaks-full-report"]["answers"]
+# What the council's template says holds personal data (its `personal:` settings).
+PERSONAL = load_definition().personal_data()
+
+
+def redact(answers, **options):
+    """Depersonalise as the published PDF does: with the template's personal fields."""
+    return redaction.redact(answers, personal=PERSONAL, **options)
+
+
+def test_the_template_declares_the_personal_fields():
+    assert PERSONAL == {
+        "key_details.lead_officer_name": "name",
+        "key_details.other_contributors": "people",
+        "key_details.contact_telephone": "telephone",
+        "key_details.implementing_officers": "people",
+        "report.improvement_plan.*.officer_responsible": "people",
+    }
 
 
 def answers_with(**texts: str) -> dict:
@@ -149,7 +166,7 @@ def test_people_named_in_key_details_are_removed_from_free_text_too():
 
 def test_single_word_names_are_not_removed_everywhere():
     """The test factory's users are called "Officer", "Chair": words of job titles."""
-    assert people_named(SHORT_BREAKS, known_names=["Officer", "Chair"]) == [
+    assert people_named(SHORT_BREAKS, ["Officer", "Chair"], personal=PERSONAL) == [
         "Priya Chauhan", "Tom Ellis",
     ]
     redacted = redact(SHORT_BREAKS, known_names=["Officer"]).answers
