@@ -98,3 +98,53 @@ def validation_corpus() -> list[tuple[str, dict]]:
 
 def dump(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, indent=1)
+
+
+def record() -> None:
+    """Write tests/fixtures/golden/ from the code as it is: only for a deliberate change
+    of behaviour, committed on its own so that its diff shows what changed
+    (`.venv/bin/python -m tests.golden_corpus`)."""
+    from pathlib import Path
+
+    from ehria.answers import validate_answers
+    from ehria.form import load_definition
+    from ehria.progress import applicable_steps, tasks
+    from ehria.screening import screen
+
+    folder = Path(__file__).resolve().parent / "fixtures" / "golden"
+    definition = load_definition()
+
+    def line(name: str, value: Any) -> str:
+        return json.dumps({"case": name, "value": value}, sort_keys=True, ensure_ascii=False,
+                          separators=(",", ":")) + "\n"
+
+    with (folder / "screening.jsonl").open("w", encoding="utf-8") as out:
+        for name, answers in screening_corpus():
+            outcome = screen(answers, definition)
+            out.write(line(name, {
+                "outcome": outcome.to_dict(),
+                "steps": [s.key for s in applicable_steps(definition, answers, outcome)],
+                "tasks": [[t.title, t.status, t.step_key, t.hint]
+                          for t in tasks(definition, answers, outcome)]}))
+    departments = {"Children and Family Services", "Adults and Communities"}
+    with (folder / "validation.jsonl").open("w", encoding="utf-8") as out:
+        for name, answers in validation_corpus():
+            out.write(line(name, validate_answers(answers, definition, departments)))
+    (folder / "template.json").write_text(json.dumps(
+        definition.to_dict(), sort_keys=True, ensure_ascii=False, indent=1) + "\n")
+    labels = {}
+    for _, answers in screening_corpus()[:3]:
+        for path, _ in _leaves(answers):
+            parts = path.split(".")
+            for end in range(1, len(parts) + 1):
+                prefix = ".".join(parts[:end])
+                step = definition.step_for(prefix)
+                labels[prefix] = [definition.label_for(prefix),
+                                  definition.question_number_for(prefix),
+                                  step.key if step else None]
+    (folder / "labels.json").write_text(json.dumps(
+        labels, sort_keys=True, ensure_ascii=False, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    record()

@@ -195,8 +195,9 @@ def test_questions_keep_the_seeds_wording_and_notes(definition):
         "a) their current needs and aspirations and what is important to them"
     )
     assert definition.question("screening.monitor_impact").note[0].startswith(
-        "If no to Question 9, you will need to ensure that monitoring systems"
-    )
+        "Note: If no to Question 9, you will need to ensure that monitoring systems"
+    )  # the seed's own "Note:", as "NB:" is Q21's
+    assert definition.question("report.adverse_impact").note[0] == "NB:"
     assert "an EHRIA Report is required" in definition.question("screening.likely_impact").note[0]
     assert definition.question("screening.full_report_already_identified").label.startswith(
         "Have you already identified that a full EHRIA is needed"
