@@ -164,22 +164,27 @@ def _expected_field(f: Field, question_label: str, answers: dict):
     elif f.is_list:
         for row in value or []:
             for column in f.columns:
-                yield "text", row[column.key]
+                yield "text", _in_words(row[column.key])  # "By when" dates in words too
     else:
         if f.label != question_label:
             yield "anchor", f.label
         yield "text", _printed(f, value)
 
 
-def _printed(f: Field, value: str | None) -> str:
-    if not value:
-        return "Not answered"
-    if f.type == "date":
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December"]
+
+
+def _in_words(value: str) -> str:
+    """An ISO date as the council writes it ("1 September 2026"); other text as it is."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         year, month, day = value.split("-")
-        months = ["January", "February", "March", "April", "May", "June", "July", "August",
-                  "September", "October", "November", "December"]
-        return f"{int(day)} {months[int(month) - 1]} {year}"
+        return f"{int(day)} {MONTHS[int(month) - 1]} {year}"
     return value
+
+
+def _printed(f: Field, value: str | None) -> str:
+    return _in_words(value) if value else "Not answered"
 
 
 def _get(answers: dict, path: str):
