@@ -22,7 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from ehria import cli, errors
     from ehria.api import api_blueprint
     from ehria.auth import init_auth
-    from ehria.config import load_config
+    from ehria.config import load_config, load_form_templates
     from ehria.council_auth import init_council_sign_in
     from ehria.database_outage import init_database_outage
     from ehria.extensions import csrf, db, migrate
@@ -37,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_path=str(INSTANCE_FOLDER),
     )
     load_config(app, test_config)
+    load_form_templates(app)
     init_url_converters(app)
     # Our templates first, then the GOV.UK Frontend macros and widgets from their packages,
     # under the prefixes their own templates import them by.

@@ -11,9 +11,11 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, current_app
 
 from ehria.council_settings import CouncilSettingsError, parse_boolean, settings_from_config
+from ehria.form import CURRENT_VERSION, UnknownTemplateVersion, add_definition_folder
+from ehria.form import load_definition as _load_definition
 
 ENVIRONMENTS = ("production", "development", "testing")
 
@@ -39,6 +41,10 @@ def _environment_settings() -> dict[str, object]:
     if hours := os.environ.get("EHRIA_SESSION_MAX_HOURS"):
         settings["SESSION_MAX_AGE"] = timedelta(
             hours=_number(hours, "EHRIA_SESSION_MAX_HOURS"))
+    if version := os.environ.get("EHRIA_FORM_VERSION"):
+        settings["FORM_LIVE_VERSION"] = version
+    if folders := os.environ.get("EHRIA_FORM_FOLDERS"):
+        settings["FORM_FOLDERS"] = [f for f in folders.split(os.pathsep) if f]
     if wait := os.environ.get("EHRIA_DATABASE_WAIT_SECONDS"):
         settings["EHRIA_DATABASE_WAIT_SECONDS"] = _number(wait, "EHRIA_DATABASE_WAIT_SECONDS")
     if hops := os.environ.get("EHRIA_PROXY_HOPS"):
@@ -119,6 +125,10 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         # Signing in with a password (EHRIA_PASSWORD_SIGN_IN=false removes the form and
         # the password pages, when council sign-in is configured).
         PASSWORD_SIGN_IN=True,
+        # The form template new assessments start on, and folders of template files
+        # beside the shipped ones (ehria/form/store.py).
+        FORM_LIVE_VERSION=CURRENT_VERSION,
+        FORM_FOLDERS=[],
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -156,3 +166,19 @@ def _load_council_sign_in(app: Flask) -> None:
             "EHRIA_PASSWORD_SIGN_IN=false leaves nobody a way to sign in: set up signing in "
             "with the council's account too (EHRIA_OIDC_ISSUER, EHRIA_OIDC_CLIENT_ID, "
             "EHRIA_OIDC_CLIENT_SECRET, EHRIA_OIDC_ALLOWED_DOMAINS).")
+
+
+def load_form_templates(app: Flask) -> None:
+    """Add the configured template folders and check the live template loads, so that a
+    broken or missing template stops the app at start-up, not an officer mid-form."""
+    for folder in app.config.get("FORM_FOLDERS") or []:
+        add_definition_folder(Path(folder))
+    try:
+        _load_definition(app.config["FORM_LIVE_VERSION"])
+    except UnknownTemplateVersion as error:
+        raise ConfigurationError(f"FORM_LIVE_VERSION names no template: {error}") from error
+
+
+def live_version() -> str:
+    """The template version new assessments start on (FORM_LIVE_VERSION)."""
+    return current_app.config["FORM_LIVE_VERSION"]

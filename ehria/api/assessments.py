@@ -25,6 +25,7 @@ from ehria.assessments import (
     update_answers,
     version_tag,
 )
+from ehria.config import live_version
 from ehria.documents import depersonalise, source_for
 from ehria.extensions import db
 from ehria.form import load_definition
@@ -209,7 +210,7 @@ def refusal(error: AssessmentError) -> ApiError:
 def create():
     body = load_body(AnswersBodySchema())
     try:
-        assessment = create_assessment(api_user(), body["answers"])
+        assessment = create_assessment(api_user(), body["answers"], live_version())
     except AssessmentError as error:
         db.session.rollback()
         raise refusal(error) from error

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from ehria.api import api_blueprint, token_required
 from ehria.api.schemas import DepartmentSchema
+from ehria.config import live_version
 from ehria.extensions import db
 from ehria.form import load_definition
 from ehria.models import Department
@@ -13,7 +14,7 @@ from ehria.models import Department
 @api_blueprint.get("/template")
 @token_required()
 def template():
-    return jsonify(load_definition().to_dict())
+    return jsonify(load_definition(live_version()).to_dict())
 
 
 @api_blueprint.get("/departments")

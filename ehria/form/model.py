@@ -232,6 +232,7 @@ class FormDefinition:
     rules: ScreeningRules
     assessment: AssessmentFields
     sign_off: SignOff | None = None
+    question_prefix: str = "Q"  # how a question's number is written in labels: "Q10"
     _fields: dict[str, Field] = dataclass_field(init=False, repr=False, compare=False)
     _questions: dict[str, Question] = dataclass_field(init=False, repr=False, compare=False)
     _steps: dict[str, Step] = dataclass_field(init=False, repr=False, compare=False)
@@ -310,6 +311,10 @@ class FormDefinition:
         found = self._fields.get(".".join(parts[:2]))
         return (found, parts[2:]) if found else None
 
+    def numbered(self, number: str | None) -> str | None:
+        """A question number as labels write it: "Q10" (the template's question_prefix)."""
+        return f"{self.question_prefix}{number}" if number else None
+
     def question_number_for(self, path: str) -> str | None:
         """The question number of any answer path; None if unnumbered or not in the form."""
         resolved = self.resolve(path)
@@ -333,9 +338,9 @@ class FormDefinition:
         if resolved is None:
             return path
         found, rest = resolved
-        number = self._questions[found.path].number
-        own = f"Q{number} {found.label}" if number else found.label
-        label = own if not rest else found.kind.cell_label(found, number, rest)
+        numbered = self.numbered(self._questions[found.path].number)
+        own = f"{numbered} {found.label}" if numbered else found.label
+        label = own if not rest else found.kind.cell_label(found, numbered, rest)
         return label if label is not None else path
 
     def personal_data(self) -> dict[str, str]:

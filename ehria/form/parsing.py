@@ -43,8 +43,8 @@ QUESTION_KEYS = ("number", "label", "hint", "fields", "intro", "note", "shown_wh
 STEP_KEYS = ("key", "title", "heading", "questions", "intro", "note", "shown_when", "then")
 SECTION_KEYS = ("key", "title", "intro", "steps", "task_title", "shown_when", "starts_after",
                 "cannot_start", "not_needed", "layout", "prints_outcome")
-TOP_KEYS = ("version", "title", "introduction", "choices", "sections", "assessment",
-            "screening", "sign_off")
+TOP_KEYS = ("version", "title", "introduction", "question_prefix", "choices", "sections",
+            "assessment", "screening", "sign_off")
 ASSESSMENT_KEYS = ("name", "department", "lead_officer", "lead_officer_job_title")
 SIGN_OFF_KEYS = ("title", "intro", "heading", "elements_text", "elements", "signatures",
                  "date_label", "publication")
@@ -398,6 +398,15 @@ def _assessment_fields(reader: Reader, data: object) -> AssessmentFields | None:
                             reader.text(block, "lead_officer_job_title", place, optional=True))
 
 
+def _prefix(reader: Reader, top: Mapping[str, Any]) -> str:
+    prefix = top.get("question_prefix", "Q")
+    if not isinstance(prefix, str) or len(prefix) > 10:
+        reader.problem("the template", "question_prefix must be a short text (\"Q\" "
+                                       "writes Q10; \"\" writes 10)", line_of(top))
+        return "Q"
+    return prefix
+
+
 def _no_repeats(reader: Reader, items: list[tuple[str, str, int | None]], what: str) -> None:
     """A key used twice is named where it is used again, with the line of its first use."""
     first: dict[str, int | None] = {}
@@ -447,6 +456,7 @@ def parse_definition(data: object, source: str = "the template") -> FormDefiniti
         introduction=reader.paragraphs(top.get("introduction"), "introduction", line_of(top)),
         choices=choices, sections=tuple(sections), rules=rules, sign_off=sign_off,
         assessment=assessment,  # type: ignore[arg-type]  (None only with problems)
+        question_prefix=_prefix(reader, top),
     )
     problems = check_references(definition)
     if problems:

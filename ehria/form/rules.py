@@ -74,9 +74,22 @@ class ProblemRule:
 
 
 @dataclass(frozen=True)
+class OutcomeWords:
+    """How the pages and the PDF say the outcome (`screening: outcome:` in the template)."""
+
+    required: str = "A full report is required"
+    not_required: str = "A full report is not required"
+    none_found: str = "No rule of the screening requires a full report."
+
+    def of(self, report_required: bool) -> str:
+        return self.required if report_required else self.not_required
+
+
+@dataclass(frozen=True)
 class ScreeningRules:
     rules: tuple[Rule, ...] = ()
     problems: tuple[ProblemRule, ...] = ()
+    outcome: OutcomeWords = OutcomeWords()
 
 
 @dataclass(frozen=True)
@@ -99,7 +112,7 @@ class Contradiction:
 # -- evaluating ---------------------------------------------------------------------------
 
 def _question(definition: FormDefinition, path: str) -> str:
-    return f"Q{definition.question_number_for(path)}"
+    return definition.numbered(definition.question_number_for(path)) or ""
 
 
 def _label(definition: FormDefinition, path: str, value: object) -> str:
@@ -282,14 +295,28 @@ def parse_rules(data: object, problems: list[TemplateProblem]) -> ScreeningRules
                                                      "problems", None))
         return ScreeningRules()
     line = line_of(data)
-    unknown = sorted(set(data) - {"rules", "problems"})
+    unknown = sorted(set(data) - {"rules", "problems", "outcome"})
     if unknown:
         problems.append(TemplateProblem("screening", f"unknown settings {', '.join(unknown)}",
                                         line))
     rules = [r for item in data.get("rules") or [] if (r := _rule(item, problems, line))]
     found = [p for item in data.get("problems") or []
              if (p := _problem(item, problems, line))]
-    return ScreeningRules(tuple(rules), tuple(found))
+    return ScreeningRules(tuple(rules), tuple(found), _outcome_words(data.get("outcome"),
+                                                                     problems, line))
+
+
+def _outcome_words(data: object, problems: list[TemplateProblem], line: int | None
+                   ) -> OutcomeWords:
+    if data is None:
+        return OutcomeWords()
+    names = ("required", "not_required", "none_found")
+    if not isinstance(data, Mapping) or set(data) - set(names) or not all(
+            isinstance(v, str) and v.strip() for v in data.values()):
+        problems.append(TemplateProblem("screening, outcome", "outcome gives the words for "
+                                        f"{', '.join(names)}, each as text", line))
+        return OutcomeWords()
+    return OutcomeWords(**data)
 
 
 def rules_dict(rules: ScreeningRules) -> dict[str, Any]:
@@ -311,5 +338,8 @@ def rules_dict(rules: ScreeningRules) -> dict[str, Any]:
             data["together"] = True
         return data
 
+    words = rules.outcome
     return {"rules": [rule(r) for r in rules.rules],
-            "problems": [problem(p) for p in rules.problems]}
+            "problems": [problem(p) for p in rules.problems],
+            "outcome": {"required": words.required, "not_required": words.not_required,
+                        "none_found": words.none_found}}

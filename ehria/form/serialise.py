@@ -80,6 +80,7 @@ def definition_dict(definition: FormDefinition) -> dict[str, Any]:
         "version": definition.version,
         "title": definition.title,
         "introduction": list(definition.introduction),
+        "question_prefix": definition.question_prefix,
         "choices": {name: [{"value": c.value, "label": c.label} for c in choices]
                     for name, choices in definition.choices.items()},
         "sections": [section_dict(s) for s in definition.sections],

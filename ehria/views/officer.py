@@ -15,6 +15,7 @@ from ehria.assessments import (
     screening_outcome,
     starting_answers,
 )
+from ehria.config import live_version
 from ehria.extensions import db
 from ehria.form import load_definition
 from ehria.models import Assessment, Comment
@@ -52,7 +53,7 @@ def _where_it_stands(assessment: Assessment):
 @blueprint.route("/new", methods=["GET", "POST"])
 @signed_in(Role.LEAD_OFFICER)
 def start():
-    definition = load_definition()
+    definition = load_definition(live_version())
     form = StartAssessmentForm()
     form.label_from(definition)
     form.department.choices = same_value_choices(department_names())
@@ -81,6 +82,7 @@ def task_list(assessment_id: int):
     revision, definition, outcome = _where_it_stands(assessment)
     return render_template(
         "officer/task_list.html", assessment=assessment, outcome=outcome,
+        definition=definition,
         tasks=tasks(definition, revision.answers, outcome), check_task=CHECK_AND_SUBMIT,
         comments=_comments_by_path(assessment),
     )

@@ -43,7 +43,13 @@ def lines(text: str) -> Markup:
     return Markup("<br>").join(escape(line) for line in str(text).split("\n"))
 
 
+def lower_first(text: str) -> str:
+    """ "A full EHRIA report" in a sentence: "a full EHRIA report" (not "ehria")."""
+    return text[:1].lower() + text[1:]
+
+
 def register(app: Flask) -> None:
+    app.add_template_filter(lower_first, "lower_first")
     app.add_template_filter(datetime_words, "datetime_words")
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(choice_pairs, "choice_pairs")

@@ -26,6 +26,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,21 +130,22 @@ class LiveServer:
     errors: list[BaseException] = field(default_factory=list)
 
 
-@pytest.fixture(scope="session")
-def live_server(app: Flask) -> Iterator[LiveServer]:
-    """The real app, served on 127.0.0.1 at a free port in a thread, for the whole session.
+@contextmanager
+def serving(database_url: str, **settings: object) -> Iterator[LiveServer]:
+    """The real app with `settings`, served on 127.0.0.1 at a free port in a thread.
 
     A separate app object from the session `app` because that one turns CSRF off for the
     test client; here CSRF stays on, as in production, so the forms are tested with their
-    tokens. It uses the same database URL, so both see the same rows.
+    tokens. It uses the same database, so both see the same rows.
     """
     live_app = create_app({
         "TESTING": True,
         # Show our own 500 page, as production does; the exception is recorded below.
         "PROPAGATE_EXCEPTIONS": False,
         "SECRET_KEY": "browser-test-secret-key",
-        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": True,
+        **settings,
     })
     counter = _RequestCounter(live_app.wsgi_app)
     live_app.wsgi_app = counter  # type: ignore[method-assign]
@@ -158,12 +160,36 @@ def live_server(app: Flask) -> Iterator[LiveServer]:
     got_request_exception.connect(record, live_app, weak=False)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
-    yield live
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
-    with live_app.app_context():
-        db.engine.dispose()
+    try:
+        yield live
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        with live_app.app_context():
+            db.engine.dispose()
+
+
+def settle(servers: Iterable[LiveServer]) -> None:
+    """After a test: each server idle and disconnected before the tables are emptied,
+    and the test failed if a view raised."""
+    raised = []
+    for live in servers:
+        live.requests.wait_until_idle()
+        with live.app.app_context():
+            db.engine.dispose()
+        raised += live.errors
+        live.errors.clear()
+    if raised:
+        listed = "\n".join(f"- {error!r}" for error in raised)
+        pytest.fail(f"The live server raised during the test (see the log):\n{listed}")
+
+
+@pytest.fixture(scope="session")
+def live_server(app: Flask) -> Iterator[LiveServer]:
+    """The real app on a live server for the whole session (see `serving`)."""
+    with serving(app.config["SQLALCHEMY_DATABASE_URI"]) as live:
+        yield live
 
 
 @pytest.fixture(autouse=True)
@@ -177,12 +203,7 @@ def _live_server_per_test(live_server: LiveServer, database: None) -> Iterator[N
     """
     live_server.errors.clear()
     yield
-    live_server.requests.wait_until_idle()
-    with live_server.app.app_context():
-        db.engine.dispose()
-    if live_server.errors:
-        raised = "\n".join(f"- {error!r}" for error in live_server.errors)
-        pytest.fail(f"The live server raised during the test (see the log):\n{raised}")
+    settle([live_server])
 
 
 # --- pytest-playwright settings --------------------------------------------------------

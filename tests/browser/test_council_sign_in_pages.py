@@ -9,27 +9,24 @@ These apps are configured for council sign-in, so each runs on a live server of 
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from contextlib import ExitStack
 from urllib.parse import urlencode
 
 import pytest
-from flask import got_request_exception
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
-from ehria import create_app
 from ehria.accounts import NO_PASSWORD
 from ehria.extensions import db
 from ehria.models import User
 from ehria.models_security import UserSession
 from tests.browser.conftest import (
     LiveServer,
-    _QuietRequestHandler,
-    _RequestCounter,
     assert_accessible,
     screenshot,
+    serving,
+    settle,
 )
 from tests.conftest import Factory
 from tests.council_provider import (
@@ -71,33 +68,10 @@ def council_servers(app, provider: MockProvider, forger: ForgingProvider
         "councils_only": council_config(provider.issuer, PASSWORD_SIGN_IN=False),
         "forged": council_config(forger.issuer),
     }
-    running: dict[str, LiveServer] = {}
-    stops: list[Callable[[], None]] = []
-    for kind, settings in kinds.items():
-        live_app = create_app({
-            "TESTING": True, "PROPAGATE_EXCEPTIONS": False,
-            "SECRET_KEY": "browser-test-secret-key", "WTF_CSRF_ENABLED": True,
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], **settings,
-        })
-        counter = _RequestCounter(live_app.wsgi_app)
-        live_app.wsgi_app = counter  # type: ignore[method-assign]
-        server = make_server("127.0.0.1", 0, live_app, threaded=True,
-                             request_handler=_QuietRequestHandler)
-        live = LiveServer(live_app, f"http://127.0.0.1:{server.server_port}", counter)
-        got_request_exception.connect(
-            lambda sender, exception, live=live, **extra: live.errors.append(exception),
-            live_app, weak=False)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        running[kind] = live
-        stops.append(lambda server=server, thread=thread: (server.shutdown(),
-                                                           thread.join(10)))
-    yield running
-    for stop in stops:
-        stop()
-    for live in running.values():
-        with live.app.app_context():
-            db.engine.dispose()
+    with ExitStack() as stack:
+        yield {kind: stack.enter_context(serving(app.config["SQLALCHEMY_DATABASE_URI"],
+                                                 **settings))
+               for kind, settings in kinds.items()}
 
 
 @pytest.fixture(autouse=True)
@@ -109,13 +83,7 @@ def _council_servers_per_test(council_servers: dict[str, LiveServer], database: 
     for live in council_servers.values():
         live.errors.clear()
     yield
-    for live in council_servers.values():
-        live.requests.wait_until_idle()
-        with live.app.app_context():
-            db.engine.dispose()
-    raised = [error for live in council_servers.values() for error in live.errors]
-    if raised:
-        pytest.fail(f"A council live server raised during the test: {raised!r}")
+    settle(council_servers.values())
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ def test_the_queue_lists_what_the_department_submitted(client, submitted):
 def test_the_review_page_shows_the_outcome_and_every_answer(client, submitted):
     sign_in(client, "chair@example.gov.uk")
     page = client.get(f"/scrutiny/{submitted}").get_data(as_text=True)
-    assert "A full report is required" in page
+    assert "A full EHRIA report is required" in page
     assert "Q10 Disability: negative impact" in page
     assert "Families value predictable overnight respite most" in page
     assert "Return to officer" in page and "Sign off" in page

@@ -101,8 +101,9 @@ class FieldType:
 
         return str(value) if is_answered(value) else ""
 
-    def cell_label(self, field: Field, number: str | None, rest: list[str]) -> str | None:
-        """A label for a path below the field (rows, cells); None if it has none."""
+    def cell_label(self, field: Field, numbered: str | None, rest: list[str]) -> str | None:
+        """A label for a path below the field (rows, cells); `numbered` is its question's
+        number as labels write it ("Q10"); None if it has none."""
         return None
 
     def column_at(self, field: Field, rest: list[str]) -> Column | None:

@@ -181,13 +181,13 @@ class KeyedTableType(FieldType):
     def answered_any(self, field: Field, value: object) -> bool:
         return bool(self.text(field, value))
 
-    def cell_label(self, field: Field, number: str | None, rest: list[str]) -> str | None:
+    def cell_label(self, field: Field, numbered: str | None, rest: list[str]) -> str | None:
         """A row reads "Q10 Disability", one of its cells "Q10 Disability: kind of impact"."""
         try:
             row = field.row(rest[0])
         except KeyError:
             return None
-        prefix = f"Q{number} {row.label}" if number else f"{field.label}: {row.label}"
+        prefix = f"{numbered} {row.label}" if numbered else f"{field.label}: {row.label}"
         if len(rest) == 1:
             return prefix
         column = self.column_at(field, rest)
@@ -309,7 +309,7 @@ class RowsType(FieldType):
             lines.append(f"Row {index}: {'; '.join(said) if said else 'empty'}")
         return "\n".join(lines)
 
-    def cell_label(self, field: Field, number: str | None, rest: list[str]) -> str | None:
+    def cell_label(self, field: Field, numbered: str | None, rest: list[str]) -> str | None:
         """A row reads "Improvement plan row 1", a cell "Improvement plan row 1: Target"."""
         if not rest[0].isdigit():
             return None
