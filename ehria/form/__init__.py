@@ -1,7 +1,10 @@
 """The form as data: the template that every page, check, document and rule reads.
 
     model.py        the template as objects (sections, steps, questions, fields, rows)
-    parsing.py      reading and checking a template; checks.py its cross-references
+    parsing.py      reading and checking a template's sections, steps, questions, fields
+    reader.py       the reader's helpers, naming the place and line of every problem
+    template_blocks.py  choice lists, the assessment: block, sign-off, question prefix
+    checks.py       the cross-references between the parts (conditions, rules, then:)
     conditions.py   shown-when / required-when, evaluated over the answers
     rules.py        the screening rules the template declares
     types/          one module per kind of answer: the registry of field types

@@ -141,6 +141,9 @@ def needs_outcome(condition: Condition | None) -> bool:
 # -- reading them from the template --------------------------------------------------------
 
 _VALUE_TESTS = ("is", "in", "not_in")
+# every key a condition may use (docs/template-format.md documents each)
+CONDITION_KEYS = ("answer", "answered", *_VALUE_TESTS, "column", "same_row_of",
+                  "report_required", "any", "all", "not")
 
 
 def _values(data: Mapping[str, Any], place: str, problems: list[TemplateProblem]

@@ -12,27 +12,18 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ehria.form.conditions import Condition, parse_condition
-from ehria.form.model import (
-    AssessmentFields,
-    Choice,
-    Column,
-    Field,
-    FormDefinition,
-    Question,
-    Row,
-    Section,
-    SignOff,
-    SignOffElement,
-    SignOffSignature,
-    Step,
-)
+from ehria.form.model import Choice, Column, Field, FormDefinition, Question, Row, Section, Step
 from ehria.form.problems import DefinitionError, TemplateProblem, line_of
-from ehria.form.types import REGISTRY, type_names
+from ehria.form.reader import SLUG, Reader
+from ehria.form.template_blocks import (
+    read_assessment_fields,
+    read_choices,
+    read_question_prefix,
+    read_sign_off,
+)
+from ehria.form.types import REGISTRY, kind_of, type_names
 from ehria.form.types.base import Reading
 
-KEY = re.compile(r"^[a-z][a-z0-9_]*$")
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 VERSION = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PERSONAL_KINDS = ("name", "telephone", "people")
 
@@ -45,78 +36,6 @@ SECTION_KEYS = ("key", "title", "intro", "steps", "task_title", "shown_when", "s
                 "cannot_start", "not_needed", "layout", "prints_outcome")
 TOP_KEYS = ("version", "title", "introduction", "question_prefix", "choices", "sections",
             "assessment", "screening", "sign_off")
-ASSESSMENT_KEYS = ("name", "department", "lead_officer", "lead_officer_job_title")
-SIGN_OFF_KEYS = ("title", "intro", "heading", "elements_text", "elements", "signatures",
-                 "date_label", "publication")
-
-
-class Reader:
-    """Collects problems while reading; each helper names the place and the line."""
-
-    def __init__(self) -> None:
-        self.problems: list[TemplateProblem] = []
-
-    def problem(self, place: str, message: str, line: int | None) -> None:
-        self.problems.append(TemplateProblem(place, message, line))
-
-    def mapping(self, value: object, place: str, line: int | None) -> Mapping[str, Any] | None:
-        if not isinstance(value, Mapping):
-            self.problem(place, f"must be a mapping of settings, not {value!r}", line)
-            return None
-        return value
-
-    def known_keys(self, data: Mapping[str, Any], allowed: tuple[str, ...], place: str) -> None:
-        unknown = sorted(str(k) for k in data if k not in allowed)
-        if unknown:
-            self.problem(place, f"unknown setting{'s' if len(unknown) > 1 else ''} "
-                                f"{', '.join(map(repr, unknown))} (allowed here: "
-                                f"{', '.join(allowed)})", line_of(data))
-
-    def text(self, data: Mapping[str, Any], key: str, place: str, *, optional: bool = False
-             ) -> str | None:
-        value = data.get(key)
-        if value is None and optional:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.problem(place, f"needs a non-empty text {key!r}", line_of(data))
-            return None
-        return value
-
-    def flag(self, data: Mapping[str, Any], key: str, place: str) -> bool:
-        value = data.get(key, False)
-        if not isinstance(value, bool):
-            self.problem(place, f"{key!r} must be true or false (write true, not "
-                                f"{value!r})", line_of(data))
-            return False
-        return value
-
-    def paragraphs(self, value: object, place: str, line: int | None) -> tuple[str, ...]:
-        if value is None:
-            return ()
-        items = [value] if isinstance(value, str) else value
-        if not isinstance(items, list) or not all(isinstance(p, str) for p in items):
-            self.problem(place, "must be a paragraph of text or a list of them", line)
-            return ()
-        return tuple(items)
-
-    def key(self, data: Mapping[str, Any], place: str, pattern: re.Pattern[str] = KEY
-            ) -> str | None:
-        key = data.get("key")
-        if not isinstance(key, str) or not pattern.match(key):
-            shape = ("lower-case words joined by hyphens" if pattern is SLUG
-                     else "lower-case letters, digits and underscores, starting with a letter")
-            self.problem(place, f"needs a key of {shape}, not {key!r}", line_of(data))
-            return None
-        return key
-
-    def condition(self, data: Mapping[str, Any], key: str, place: str) -> Condition | None:
-        if key not in data:
-            return None
-        return parse_condition(data[key], f"{place}, {key}", self.problems, line_of(data))
-
-    def unique(self, keys: list[str], what: str, place: str, line: int | None) -> None:
-        for key in sorted({k for k in keys if keys.count(k) > 1}):
-            self.problem(place, f"the {what} {key!r} is used twice", line)
 
 
 def _reading(reader: Reader, choices: Mapping[str, tuple[Choice, ...]], place: str,
@@ -128,13 +47,22 @@ def _type_options(data: Mapping[str, Any], reading: Reading, *, column: bool) ->
         str | None, dict[str, Any]]:
     type_name = data.get("type")
     allowed = type_names(columns=column)
-    if type_name not in allowed:
+    if type_name not in allowed and type_name not in reading.choices:
+        lists = f"; or a choice list's name: {', '.join(reading.choices)}" if (
+            reading.choices) else ""
         reading.problems.append(TemplateProblem(
             reading.place, f"unknown {'column ' if column else ''}type {type_name!r} "
-                           f"(types: {', '.join(allowed)})", reading.line))
+                           f"(types: {', '.join(allowed)}{lists})", reading.line))
         return None, {}
-    kind = REGISTRY[type_name]
-    return type_name, kind.read_options(data, reading)
+    return type_name, kind_of(type_name).read_options(data, reading)
+
+
+def _options_of(type_name: str | None) -> tuple[str, ...]:
+    """The settings a field of that type may have beyond the common ones; for an unknown
+    type (already a problem), any type's, so that one mistake is not reported twice."""
+    if type_name is None:
+        return tuple(dict.fromkeys(o for kind in REGISTRY.values() for o in kind.accepts_options))
+    return kind_of(type_name).accepts_options
 
 
 def _personal(reader: Reader, data: Mapping[str, Any], place: str) -> str | None:
@@ -156,8 +84,7 @@ def read_column(item: object, reading: Reading) -> Column | None:
     place = f"{reading.place}, column {key!r}"
     type_name, options = _type_options(data, _reading(reader, reading.choices, place,
                                                       line_of(data)), column=True)
-    kind = REGISTRY.get(type_name or "")
-    reader.known_keys(data, COMMON_FIELD_KEYS + (kind.accepts_options if kind else ()), place)
+    reader.known_keys(data, COMMON_FIELD_KEYS + _options_of(type_name), place)
     label = reader.text(data, "label", place)
     if key is None or type_name is None or label is None:
         return None
@@ -200,8 +127,7 @@ def _field(reader: Reader, item: object, section_key: str, question_label: str,
     place = f"{place}, field {path!r}"
     type_name, options = _type_options(data, _reading(reader, choices, place, line_of(data)),
                                        column=False)
-    kind = REGISTRY.get(type_name or "")
-    reader.known_keys(data, COMMON_FIELD_KEYS + (kind.accepts_options if kind else ()), place)
+    reader.known_keys(data, COMMON_FIELD_KEYS + _options_of(type_name), place)
     if key is None or type_name is None:
         return None
     return Field(
@@ -320,93 +246,6 @@ def _section(reader: Reader, item: object, choices: Mapping[str, tuple[Choice, .
     )
 
 
-def _choices(reader: Reader, data: object) -> dict[str, tuple[Choice, ...]]:
-    lists = reader.mapping(data, "choices", None)
-    if lists is None:
-        return {}
-    choices: dict[str, tuple[Choice, ...]] = {}
-    for name, items in lists.items():
-        place = f"choice list {name!r}"
-        if not isinstance(items, list) or not items:
-            reader.problem(place, "must be a list of {value, label}", line_of(lists))
-            continue
-        parsed = []
-        for item in items:
-            if not isinstance(item, Mapping):
-                reader.problem(place, "each choice needs a value and a label", line_of(items))
-                continue
-            value = item.get("value")
-            if not isinstance(value, str):
-                reader.problem(place, f"has a value that is not quoted text: {value!r} (write "
-                                      f"\"yes\", not yes)", line_of(item))
-                continue
-            label = reader.text(item, "label", place)
-            if label is not None:
-                parsed.append(Choice(value, label))
-        reader.unique([c.value for c in parsed], "value", place, line_of(items))
-        choices[str(name)] = tuple(parsed)
-    return choices
-
-
-def _sign_off(reader: Reader, data: object) -> SignOff | None:
-    if data is None:
-        return None
-    place = "sign_off"
-    block = reader.mapping(data, place, None)
-    if block is None:
-        return None
-    reader.known_keys(block, SIGN_OFF_KEYS, place)
-    elements = []
-    for item in block.get("elements") or []:
-        if isinstance(item, Mapping) and (label := reader.text(item, "label", place)):
-            elements.append(SignOffElement(label, reader.condition(item, "when", place)))
-    signatures = []
-    for item in block.get("signatures") or []:
-        role = item.get("role") if isinstance(item, Mapping) else None
-        if role not in ("lead_officer", "deg_chair"):
-            reader.problem(place, f"a signature's role is lead_officer or deg_chair, not "
-                                  f"{role!r}", line_of(item) or line_of(block))
-            continue
-        if label := reader.text(item, "label", place):
-            signatures.append(SignOffSignature(role, label))
-    texts = {name: reader.text(block, name, place)
-             for name in ("title", "heading", "elements_text", "date_label")}
-    if any(value is None for value in texts.values()):
-        return None
-    return SignOff(
-        intro=reader.paragraphs(block.get("intro"), f"{place}, intro", line_of(block)),
-        elements=tuple(elements), signatures=tuple(signatures),
-        publication=reader.text(block, "publication", place, optional=True),
-        **texts,  # type: ignore[arg-type]
-    )
-
-
-def _assessment_fields(reader: Reader, data: object) -> AssessmentFields | None:
-    place = "assessment"
-    block = reader.mapping(data, place, None)
-    if block is None:
-        reader.problem(place, "the template needs an assessment: block naming the answers "
-                              "that are its name and its department", None)
-        return None
-    reader.known_keys(block, ASSESSMENT_KEYS, place)
-    name = reader.text(block, "name", place)
-    department = reader.text(block, "department", place)
-    if name is None or department is None:
-        return None
-    return AssessmentFields(name, department,
-                            reader.text(block, "lead_officer", place, optional=True),
-                            reader.text(block, "lead_officer_job_title", place, optional=True))
-
-
-def _prefix(reader: Reader, top: Mapping[str, Any]) -> str:
-    prefix = top.get("question_prefix", "Q")
-    if not isinstance(prefix, str) or len(prefix) > 10:
-        reader.problem("the template", "question_prefix must be a short text (\"Q\" "
-                                       "writes Q10; \"\" writes 10)", line_of(top))
-        return "Q"
-    return prefix
-
-
 def _no_repeats(reader: Reader, items: list[tuple[str, str, int | None]], what: str) -> None:
     """A key used twice is named where it is used again, with the line of its first use."""
     first: dict[str, int | None] = {}
@@ -433,7 +272,7 @@ def parse_definition(data: object, source: str = "the template") -> FormDefiniti
         reader.problem("the template", f"the version must be lower-case letters, digits and "
                                        f"hyphens, not {version!r}", line_of(top))
     title = reader.text(top, "title", "the template")
-    choices = _choices(reader, top.get("choices"))
+    choices = read_choices(reader, top.get("choices"))
     items = top.get("sections")
     sections = []
     if not isinstance(items, list) or not items:
@@ -441,8 +280,8 @@ def parse_definition(data: object, source: str = "the template") -> FormDefiniti
     else:
         sections = [s for item in items if (s := _section(reader, item, choices))]
     rules = parse_rules(top.get("screening"), reader.problems)
-    assessment = _assessment_fields(reader, top.get("assessment"))
-    sign_off = _sign_off(reader, top.get("sign_off"))
+    assessment = read_assessment_fields(reader, top.get("assessment"))
+    sign_off = read_sign_off(reader, top.get("sign_off"))
     _no_repeats(reader, [(s.key, f"section {s.key!r}", s.line) for s in sections],
                 "section key")
     steps = [step for section in sections for step in section.steps]
@@ -456,7 +295,7 @@ def parse_definition(data: object, source: str = "the template") -> FormDefiniti
         introduction=reader.paragraphs(top.get("introduction"), "introduction", line_of(top)),
         choices=choices, sections=tuple(sections), rules=rules, sign_off=sign_off,
         assessment=assessment,  # type: ignore[arg-type]  (None only with problems)
-        question_prefix=_prefix(reader, top),
+        question_prefix=read_question_prefix(reader, top),
     )
     problems = check_references(definition)
     if problems:

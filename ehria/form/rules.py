@@ -42,6 +42,11 @@ from ehria.form.problems import TemplateProblem, line_of
 if TYPE_CHECKING:
     from ehria.form.model import FormDefinition
 
+RULE_KEYS = ("id", "answer", "cases", "each_row", "when")
+CASE_KEYS = ("reason", "clause")
+PROBLEM_KEYS = ("id", "answer", "is", "in", "against", "together", "message")
+OUTCOME_KEYS = ("required", "not_required", "none_found")
+SCREENING_KEYS = ("rules", "problems", "outcome")
 RULE_WORDS = ("question", "row", "answer")
 PROBLEM_WORDS = ("question", "answer", "clause", "clauses")
 
@@ -224,7 +229,7 @@ def _rule(item: object, problems: list[TemplateProblem], line: int | None) -> Ru
     line = line_of(item) or line
     rule_id = item.get("id")
     place = f"screening rule {rule_id!r}"
-    unknown = sorted(set(item) - {"id", "answer", "cases", "each_row", "when"})
+    unknown = sorted(set(item) - set(RULE_KEYS))
     if unknown:
         problems.append(TemplateProblem(place, f"unknown settings {', '.join(unknown)}", line))
     if not isinstance(rule_id, str) or not rule_id.strip():
@@ -266,8 +271,7 @@ def _problem(item: object, problems: list[TemplateProblem], line: int | None
     line = line_of(item) or line
     problem_id = item.get("id")
     place = f"screening problem {problem_id!r}"
-    unknown = sorted(set(item) - {"id", "answer", "is", "in", "against", "together",
-                                  "message"})
+    unknown = sorted(set(item) - set(PROBLEM_KEYS))
     if unknown:
         problems.append(TemplateProblem(place, f"unknown settings {', '.join(unknown)}", line))
     values = [item["is"]] if "is" in item else item.get("in")
@@ -295,7 +299,7 @@ def parse_rules(data: object, problems: list[TemplateProblem]) -> ScreeningRules
                                                      "problems", None))
         return ScreeningRules()
     line = line_of(data)
-    unknown = sorted(set(data) - {"rules", "problems", "outcome"})
+    unknown = sorted(set(data) - set(SCREENING_KEYS))
     if unknown:
         problems.append(TemplateProblem("screening", f"unknown settings {', '.join(unknown)}",
                                         line))
@@ -310,7 +314,7 @@ def _outcome_words(data: object, problems: list[TemplateProblem], line: int | No
                    ) -> OutcomeWords:
     if data is None:
         return OutcomeWords()
-    names = ("required", "not_required", "none_found")
+    names = OUTCOME_KEYS
     if not isinstance(data, Mapping) or set(data) - set(names) or not all(
             isinstance(v, str) and v.strip() for v in data.values()):
         problems.append(TemplateProblem("screening, outcome", "outcome gives the words for "

@@ -61,10 +61,10 @@ EXPECTED_TYPES = {
     "screening.barriers": "ynu",
     "screening.likely_impact": "likely_impact",
     "screening.report_required": "yn",
-    "screening.protected_characteristics": "characteristic_table",
-    "screening.human_rights": "article_table",
-    "report.recognised_impact": "comment_table",
-    "report.human_rights": "comment_table",
+    "screening.protected_characteristics": "table",
+    "screening.human_rights": "table",
+    "report.recognised_impact": "table",
+    "report.human_rights": "table",
     "report.improvement_plan": "rows",
     "report.summary": "text",
 }
@@ -312,7 +312,7 @@ def test_an_unknown_field_type_is_a_definition_error(raw):
 
 def test_a_missing_choice_list_is_a_definition_error(raw):
     del raw["choices"]["ynu"]
-    with pytest.raises(DefinitionError, match="unknown choice list 'ynu'"):
+    with pytest.raises(DefinitionError, match=r"unknown type 'ynu'.*or a choice list's name"):
         FormDefinition.from_dict(raw)
 
 

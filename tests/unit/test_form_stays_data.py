@@ -13,7 +13,8 @@ from ehria.form import load_definition
 from ehria.form.types import REGISTRY
 
 REGISTRY_FOLDER = PROJECT_ROOT / "ehria" / "form" / "types"
-TYPE_NAMES = set(REGISTRY)
+# the types, and the form's choice lists, whose names its template uses as types (`type: yn`)
+TYPE_NAMES = set(REGISTRY) | set(load_definition().choices)
 
 
 def python_modules() -> list[Path]:

@@ -21,19 +21,20 @@ _TYPES: tuple[FieldType, ...] = (
     TextType(), LineType(), WhenType(), DateType(), DepartmentType(), ChoiceType(),
     KeyedTableType(), RowsType(),
 )
-REGISTRY: dict[str, FieldType] = {
-    name: kind for kind in _TYPES for name in (kind.name, *kind.aliases)
-}
+REGISTRY: dict[str, FieldType] = {kind.name: kind for kind in _TYPES}
+CHOICE = REGISTRY[ChoiceType.name]
 
 
 def kind_of(name: str) -> FieldType:
-    """The type a template's `type:` names; KeyError for a name no type has."""
-    return REGISTRY[name]
+    """The type a template's `type:` names. A name that is no type's is one of the
+    template's choice lists (parsing has checked that it is): a choice of that list."""
+    return REGISTRY.get(name, CHOICE)
 
 
 def type_names(*, columns: bool = False) -> list[str]:
-    """Every name a template may give as a type (as a column's type, with `columns`)."""
+    """Every type's name a template may give (as a column's type, with `columns`);
+    the template's own choice lists' names may be given too."""
     return sorted(name for name, kind in REGISTRY.items() if kind.may_be_column or not columns)
 
 
-__all__ = ["REGISTRY", "Checking", "FieldType", "kind_of", "type_names"]
+__all__ = ["CHOICE", "REGISTRY", "Checking", "FieldType", "kind_of", "type_names"]

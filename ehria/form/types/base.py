@@ -50,7 +50,6 @@ class FieldType:
     """A kind of answer. Subclasses set `name` and override what they do differently."""
 
     name = ""
-    aliases: tuple[str, ...] = ()  # other names the template may use for this type
     has_rows = False  # a keyed table: fixed rows, the answer an object keyed by row
     repeats = False  # repeating rows: the answer a list of row objects
     may_be_column = False  # may be the type of a table's column (one value per cell)

@@ -201,12 +201,12 @@ class DepartmentType(FieldType):
 
 class ChoiceType(FieldType):
     """One of a choice list of the template. The type `choice` names its list with
-    `choices:`; the types named after a list (yn, ynu, impact, likely_impact) use theirs.
+    `choices:`; a type named after one of the template's lists (`type: yn` where the
+    template has a list `yn`) is a choice of that list.
     Lists of up to three choices sit side by side on the page and print as one column
     per choice in the PDF's tables (`inline: false` in the template stacks them)."""
 
     name = "choice"
-    aliases = ("yn", "ynu", "impact", "likely_impact")
     may_be_column = True
     accepts_options = ("choices", "inline")
 

@@ -80,7 +80,6 @@ class KeyedTableType(FieldType):
     first column, as the paper form prints every row."""
 
     name = "table"
-    aliases = ("characteristic_table", "article_table", "comment_table")
     has_rows = True
     accepts_options = ("columns", "rows", "row_groups", "keep_empty_rows")
 

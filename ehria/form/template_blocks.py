@@ -1,0 +1,102 @@
+"""The template's blocks outside its sections: choice lists, the assessment: block, the
+sign-off block and the question prefix."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ehria.form.model import AssessmentFields, Choice, SignOff, SignOffElement, SignOffSignature
+from ehria.form.problems import line_of
+from ehria.form.reader import Reader
+
+ASSESSMENT_KEYS = ("name", "department", "lead_officer", "lead_officer_job_title")
+SIGN_OFF_KEYS = ("title", "intro", "heading", "elements_text", "elements", "signatures",
+                 "date_label", "publication")
+
+
+def read_choices(reader: Reader, data: object) -> dict[str, tuple[Choice, ...]]:
+    lists = reader.mapping(data, "choices", None)
+    if lists is None:
+        return {}
+    choices: dict[str, tuple[Choice, ...]] = {}
+    for name, items in lists.items():
+        place = f"choice list {name!r}"
+        if not isinstance(items, list) or not items:
+            reader.problem(place, "must be a list of {value, label}", line_of(lists))
+            continue
+        parsed = []
+        for item in items:
+            if not isinstance(item, Mapping):
+                reader.problem(place, "each choice needs a value and a label", line_of(items))
+                continue
+            value = item.get("value")
+            if not isinstance(value, str):
+                reader.problem(place, f"has a value that is not quoted text: {value!r} (write "
+                                      f"\"yes\", not yes)", line_of(item))
+                continue
+            label = reader.text(item, "label", place)
+            if label is not None:
+                parsed.append(Choice(value, label))
+        reader.unique([c.value for c in parsed], "value", place, line_of(items))
+        choices[str(name)] = tuple(parsed)
+    return choices
+
+
+def read_sign_off(reader: Reader, data: object) -> SignOff | None:
+    if data is None:
+        return None
+    place = "sign_off"
+    block = reader.mapping(data, place, None)
+    if block is None:
+        return None
+    reader.known_keys(block, SIGN_OFF_KEYS, place)
+    elements = []
+    for item in block.get("elements") or []:
+        if isinstance(item, Mapping) and (label := reader.text(item, "label", place)):
+            elements.append(SignOffElement(label, reader.condition(item, "when", place)))
+    signatures = []
+    for item in block.get("signatures") or []:
+        role = item.get("role") if isinstance(item, Mapping) else None
+        if role not in ("lead_officer", "deg_chair"):
+            reader.problem(place, f"a signature's role is lead_officer or deg_chair, not "
+                                  f"{role!r}", line_of(item) or line_of(block))
+            continue
+        if label := reader.text(item, "label", place):
+            signatures.append(SignOffSignature(role, label))
+    texts = {name: reader.text(block, name, place)
+             for name in ("title", "heading", "elements_text", "date_label")}
+    if any(value is None for value in texts.values()):
+        return None
+    return SignOff(
+        intro=reader.paragraphs(block.get("intro"), f"{place}, intro", line_of(block)),
+        elements=tuple(elements), signatures=tuple(signatures),
+        publication=reader.text(block, "publication", place, optional=True),
+        **texts,  # type: ignore[arg-type]
+    )
+
+
+def read_assessment_fields(reader: Reader, data: object) -> AssessmentFields | None:
+    place = "assessment"
+    block = reader.mapping(data, place, None)
+    if block is None:
+        reader.problem(place, "the template needs an assessment: block naming the answers "
+                              "that are its name and its department", None)
+        return None
+    reader.known_keys(block, ASSESSMENT_KEYS, place)
+    name = reader.text(block, "name", place)
+    department = reader.text(block, "department", place)
+    if name is None or department is None:
+        return None
+    return AssessmentFields(name, department,
+                            reader.text(block, "lead_officer", place, optional=True),
+                            reader.text(block, "lead_officer_job_title", place, optional=True))
+
+
+def read_question_prefix(reader: Reader, top: Mapping[str, Any]) -> str:
+    prefix = top.get("question_prefix", "Q")
+    if not isinstance(prefix, str) or len(prefix) > 10:
+        reader.problem("the template", "question_prefix must be a short text (\"Q\" "
+                                       "writes Q10; \"\" writes 10)", line_of(top))
+        return "Q"
+    return prefix
