@@ -179,6 +179,8 @@ def sign_off(assessment_id: int):
     may_sign = Action.SIGN_OFF in allowed_actions(current_user, assessment)
     return render_template("scrutiny/sign_off.html", assessment=assessment, form=form,
                            notice=notice, fingerprint=content_fingerprint(assessment),
+                           definition=load_definition(
+                               visible_revision(current_user, assessment).template_version),
                            may_sign=may_sign), (
         403 if notice and assessment.is_author(current_user) else 400 if notice else 200)
 

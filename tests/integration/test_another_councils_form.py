@@ -138,6 +138,7 @@ def test_an_officer_completes_northshires_form_and_a_chair_signs_it_off(northshi
     check = get(officer, f"/assessments/{number}/check").get_data(as_text=True)
     assert "When will the change take effect?" in check and "1 April 2027" in check
     assert "Worse off" in check and "Sign and submit" in check
+    assert "The author signs first" in check and "You sign as: <strong>Author</strong>" in check
     submitted = post(officer, f"/assessments/{number}/check", {"declaration": "y"})
     assert submitted.status_code == 302, submitted.get_data(as_text=True)
 

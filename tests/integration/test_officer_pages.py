@@ -179,6 +179,10 @@ def test_check_answers_then_submit_with_the_declaration(signed_in, api_as, offic
     created = api_as(officer).post("/assessments", {"answers": copy.deepcopy(READY)}).get_json()
     number = created["id"]
     page = signed_in.get(f"/assessments/{number}/check").get_data(as_text=True)
+    # the form's own Section 4 wording, from the template, as guidance beside the signature
+    assert "Section 4: Sign off and scrutiny" in page
+    assert "You sign as: <strong>1st Authorised Signature (EHRIA Lead Officer)</strong>" in page
+    assert "Please send a copy of this form to the Digital Services Team" in page
     assert "Check your answers before submitting" in page
     assert "Families value predictable overnight respite most" in page
     assert page.count(">Change<") > 20

@@ -89,6 +89,7 @@ def test_signing_off_names_what_is_signed_and_shows_the_hash(client, submitted):
     sign_in(client, "chair@example.gov.uk")
     confirm = client.get(f"/scrutiny/{submitted}/sign-off").get_data(as_text=True)
     assert "Answers fingerprint (SHA-256)" in confirm and "Review of the Short Breaks" in confirm
+    assert "You sign as: <strong>2nd Authorised Signature (DEG Chair)</strong>" in confirm
 
     response = client.post(f"/scrutiny/{submitted}/sign-off")
     done = client.get(response.headers["Location"]).get_data(as_text=True)
