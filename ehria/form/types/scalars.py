@@ -84,7 +84,10 @@ class TextType(FieldType):
         return text_or_none(posted)
 
     def options_dict(self, field: AnyField) -> dict[str, Any]:
-        return {"max_length": TEXT_MAX_LENGTH}
+        data: dict[str, Any] = {"max_length": TEXT_MAX_LENGTH}
+        if "height" in self.accepts_options:
+            data["height"] = field.options.get("height", 6)
+        return data
 
 
 class LineType(TextType):
@@ -254,7 +257,8 @@ class ChoiceType(FieldType):
             SelectChoice(c.value, c.label) for c in field.choices])
 
     def options_dict(self, field: AnyField) -> dict[str, Any]:
-        return {"choices": [{"value": c.value, "label": c.label} for c in field.choices]}
+        return {"choices": [{"value": c.value, "label": c.label} for c in field.choices],
+                "choice_list": field.options.get("list")}
 
     def pdf_block_key(self, field: AnyField) -> object | None:
         return ("grid", field.choices)
