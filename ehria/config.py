@@ -11,7 +11,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask
 
 from ehria.council_settings import CouncilSettingsError, parse_boolean, settings_from_config
 from ehria.form import CURRENT_VERSION, UnknownTemplateVersion, add_definition_folder
@@ -127,7 +127,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         PASSWORD_SIGN_IN=True,
         # The form template new assessments start on, and folders of template files
         # beside the shipped ones (ehria/form/store.py).
-        FORM_LIVE_VERSION=CURRENT_VERSION,
+        FORM_LIVE_VERSION=None,  # pinned by EHRIA_FORM_VERSION; else the published one
         FORM_FOLDERS=[],
     )
     if test_config is None:
@@ -171,14 +171,21 @@ def _load_council_sign_in(app: Flask) -> None:
 def load_form_templates(app: Flask) -> None:
     """Add the configured template folders and check the live template loads, so that a
     broken or missing template stops the app at start-up, not an officer mid-form."""
+    from ehria.form.store import add_definition_loader
+    from ehria.template_versions import stored_definition
+
     for folder in app.config.get("FORM_FOLDERS") or []:
         add_definition_folder(Path(folder))
+    add_definition_loader(stored_definition)
     try:
-        _load_definition(app.config["FORM_LIVE_VERSION"])
+        _load_definition(app.config["FORM_LIVE_VERSION"] or CURRENT_VERSION)
     except UnknownTemplateVersion as error:
         raise ConfigurationError(f"FORM_LIVE_VERSION names no template: {error}") from error
 
 
 def live_version() -> str:
-    """The template version new assessments start on (FORM_LIVE_VERSION)."""
-    return current_app.config["FORM_LIVE_VERSION"]
+    """The template version new assessments start on: FORM_LIVE_VERSION when the
+    environment pins one, else the version published in the form builder."""
+    from ehria.template_versions import live_version as published_live_version
+
+    return published_live_version()

@@ -5,6 +5,7 @@ changes once used."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -15,6 +16,25 @@ from ehria.form.problems import DefinitionError, UnknownTemplateVersion, read_ya
 CURRENT_VERSION = "lcc-ehria-v1"  # the version new assessments start on
 DEFINITIONS_DIR = Path(__file__).resolve().parent.parent / "definitions"
 _folders: list[Path] = [DEFINITIONS_DIR]
+# where published versions beyond the files are found (the form builder's table)
+_loaders: list[Callable[[str], FormDefinition | None]] = []
+
+
+def add_definition_loader(loader: Callable[[str], FormDefinition | None]) -> None:
+    """Ask `loader` for a version no file holds. A loader must only ever answer with
+    versions that never change again (a published version), as answers are cached."""
+    if loader not in _loaders:
+        _loaders.append(loader)
+
+
+def shipped_versions() -> list[str]:
+    """The versions the template files hold, in folder order."""
+    found: list[str] = []
+    for folder in _folders:
+        for file in sorted(folder.glob("*.yaml")):
+            if VERSION.match(file.stem) and file.stem not in found:
+                found.append(file.stem)
+    return found
 
 
 def add_definition_folder(folder: Path) -> None:
@@ -42,5 +62,8 @@ def load_definition(version: str = CURRENT_VERSION) -> FormDefinition:
             if definition.version != version:
                 raise DefinitionError(f"it says it is version {definition.version!r}",
                                       file.name)
+            return definition
+    for loader in _loaders:
+        if (definition := loader(version)) is not None:
             return definition
     raise UnknownTemplateVersion(f"Unknown form version: {version!r}")
