@@ -101,10 +101,11 @@ class DocumentSource:
     signatures: Sequence[Mapping[str, Any]] = ()
     known_names: Sequence[str] = ()
     extra_phrases: Sequence[str] = ()
+    draft_definition: FormDefinition | None = None  # a form builder draft, previewed
 
     @property
     def definition(self) -> FormDefinition:
-        return load_definition(self.template_version)
+        return self.draft_definition or load_definition(self.template_version)
 
 
 @dataclass(frozen=True)

@@ -83,11 +83,10 @@ def _field_changes(old: Any, new: Any, place: str, part: str = "answer") -> list
         changes.append(Change("required", part, place, "required",
                               "required" if old.required else "optional",
                               "required" if new.required else "optional"))
-    if old.choices != new.choices and old.type == new.type:
-        changes += _matched(old.choices, new.choices, lambda c: c.value, "choice",
-                            lambda c: c.label, lambda a, b: [] if a.label == b.label else [
-                                Change("reworded", "choice", f"{place}: {b.value}", "label",
-                                       a.label, b.label)], f"{place}: ")
+    old_list, new_list = old.options.get("list"), new.options.get("list")
+    if old_list != new_list and old.type == new.type:
+        # a named list's own changes are said once, by the list (ehria: choice lists)
+        changes.append(Change("retyped", part, place, "choices", old_list, new_list))
     if part == "column":
         return changes
     changes += _matched(old.rows, new.rows, lambda r: r.key, "row", lambda r: r.label,

@@ -43,7 +43,7 @@ def _rows_source(rows: list[Mapping[str, Any]]) -> dict[str, Any]:
 def _field_source(item: Mapping[str, Any], lists: Mapping[str, Any]) -> dict[str, Any]:
     data = {key: value for key, value in item.items() if key not in DERIVED}
     type_name = data.get("type")
-    if type_name == "choice":
+    if type_name == "choice" and not isinstance(item.get("choices"), str):
         data["choices"] = item.get("choice_list") or next(
             (name for name, choices in lists.items() if choices == item.get("choices")), None)
     elif type_name in lists:

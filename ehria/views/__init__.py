@@ -9,12 +9,14 @@ def register_views(app: Flask) -> None:
         auth,
         council,
         downloads,
+        form_builder,
         home,
         infrastructure,
         officer,
         publication,
         scrutiny,
         template_helpers,
+        template_move,
     )
 
     app.register_blueprint(admin.blueprint)
@@ -25,6 +27,8 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(officer.blueprint)
     app.register_blueprint(scrutiny.blueprint)
     app.register_blueprint(downloads.blueprint)
+    app.register_blueprint(form_builder.blueprint)
+    app.register_blueprint(template_move.blueprint)
     app.register_blueprint(publication.blueprint)
     app.register_blueprint(publication.public_blueprint)
     template_helpers.register(app)

@@ -85,6 +85,8 @@ def task_list(assessment_id: int):
         definition=definition,
         tasks=tasks(definition, revision.answers, outcome), check_task=CHECK_AND_SUBMIT,
         comments=_comments_by_path(assessment),
+        newer_form=(live_version() if assessment.is_editable
+                    and revision.template_version != live_version() else None),
     )
 
 
