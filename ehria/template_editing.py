@@ -123,6 +123,11 @@ def edit_step(source: Mapping[str, Any], step_key: str, form: Mapping[str, str]
     return edited
 
 
+def rule_set(source: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The template's `screening:` block (its rules and problems), or an empty one."""
+    return source.get("screening") or {}
+
+
 def edit_rules(source: Mapping[str, Any], form: Mapping[str, str]) -> dict[str, Any]:
     """The source with the screening rules' wording as posted (reasons, clauses, problem
     messages); a rule's condition as YAML text when an admin rewrites it."""

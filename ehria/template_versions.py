@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from flask import current_app
@@ -23,7 +24,7 @@ from ehria.extensions import db
 from ehria.form import FormDefinition, load_definition
 from ehria.form.parsing import parse_definition
 from ehria.form.problems import DefinitionError, TemplateProblem, read_yaml
-from ehria.form.store import CURRENT_VERSION, shipped_versions
+from ehria.form.store import CURRENT_VERSION, DEFINITIONS_DIR, shipped_versions
 from ehria.models import Assessment, Revision, User, utcnow
 from ehria.models_templates import FormTemplate, TemplateEvent
 
@@ -127,7 +128,7 @@ def seed_shipped_versions() -> None:
     when nothing is live, the others as retired. Two workers seeding at once is harmless:
     the version is unique, the loser rolls back its savepoint."""
     stored = set(db.session.scalars(select(FormTemplate.version)))
-    missing = [v for v in shipped_versions() if v not in stored]
+    missing = [v for v in shipped_versions(_app_folders()) if v not in stored]
     if not missing:
         return
     has_live = db.session.scalar(select(FormTemplate.id).where(FormTemplate.status == LIVE))
@@ -146,6 +147,13 @@ def seed_shipped_versions() -> None:
         except IntegrityError:
             continue
     db.session.commit()
+
+
+def _app_folders() -> list[Path]:
+    """The shipped folder and this app's own (FORM_FOLDERS), not every folder another app
+    in the same process added."""
+    return [DEFINITIONS_DIR, *(Path(f).resolve() for f in
+                               current_app.config.get("FORM_FOLDERS") or [])]
 
 
 # -- changing --------------------------------------------------------------------------
@@ -235,7 +243,7 @@ def next_version_name(based_on: str) -> str:
     stem = match["stem"] if match else based_on
     taken = set(db.session.scalars(select(FormTemplate.version).where(
         FormTemplate.version.like(f"{stem}-v%"))))
-    taken |= {v for v in shipped_versions() if v.startswith(f"{stem}-v")}
+    taken |= {v for v in shipped_versions(_app_folders()) if v.startswith(f"{stem}-v")}
     numbers = [int(m["number"]) for v in taken if (m := _NUMBERED.match(v))
                and m["stem"] == stem]
     return f"{stem}-v{max(numbers, default=0) + 1}"

@@ -159,9 +159,59 @@ def build_spec() -> dict:
                  "responses": _responses(201, {"type": "array", "items": {"type": "object"}},
                                          403, 404, 409, 422)},
     })
+    _template_paths(spec)
     document = spec.to_dict()
     document["security"] = [{"bearer": []}]
     return document
+
+
+def _template_paths(spec) -> None:
+    """The form builder's endpoints (issue 13)."""
+    version = {"name": "version", "in": "path", "required": True, "schema": {"type": "string"}}
+    array = {"type": "array", "items": {"type": "object"}}
+    definition_body = {"content": {
+        "application/json": {"schema": {"type": "object", "properties": {
+            "from": {"type": "string"}, "definition": {"type": "object"}}}},
+        "application/yaml": {"schema": {"type": "string"}}}}
+    spec.path("/templates", operations={
+        "get": {"summary": "Template versions (drafts: admins only)",
+                "responses": _responses(200, array)},
+        "post": {"summary": "A new draft: copied (from), or a whole definition (JSON or YAML)",
+                 "requestBody": definition_body,
+                 "responses": _responses(201, {"type": "object"}, 400, 403, 404, 422)},
+    })
+    spec.path("/templates/{version}", operations={
+        "get": {"summary": "A version's definition, in the shape of GET /template; ETag",
+                "parameters": [version], "responses": _responses(200, {"type": "object"}, 404)},
+        "put": {"summary": "Replace a draft's definition (admins; If-Match)",
+                "parameters": [version, {"name": "If-Match", "in": "header",
+                                         "required": True, "schema": {"type": "string"}}],
+                "requestBody": definition_body,
+                "responses": _responses(200, {"type": "object"}, 400, 403, 404, 409, 412, 422,
+                                        428)},
+    })
+    spec.path("/templates/{version}/publish", operations={"post": {
+        "summary": "Publish a draft: it becomes live, the live one retired (admins)",
+        "parameters": [version], "responses": _responses(200, {"type": "object"}, 403, 404,
+                                                         409, 422)}})
+    spec.path("/templates/{a}/changes/{b}", operations={"get": {
+        "summary": "What changed from version a to version b, in words",
+        "parameters": [dict(version, name="a"), dict(version, name="b")],
+        "responses": _responses(200, array, 404)}})
+    spec.path("/assessments/{assessment_id}/move-to-template", operations={"post": {
+        "summary": "Move a draft or returned assessment to the live version (authors, "
+                   "admins); ?dry_run=1 reports what would carry",
+        "parameters": [{"name": "assessment_id", "in": "path", "required": True,
+                        "schema": {"type": "integer"}},
+                       {"name": "If-Match", "in": "header", "required": False,
+                        "schema": {"type": "string"}},
+                       {"name": "dry_run", "in": "query", "required": False,
+                        "schema": {"type": "string"}}],
+        "requestBody": {"content": {"application/json": {"schema": {
+            "type": "object", "properties": {"version": {"type": "string"}}}}}},
+        "responses": _responses(200, {"type": "object", "properties": {
+            "carried": {"type": "array"}, "not_carried": {"type": "array"}}},
+            403, 404, 409, 412, 422, 428)}})
 
 
 @api_blueprint.get("/openapi.json")

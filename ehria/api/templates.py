@@ -15,6 +15,7 @@ from ehria.roles import Role
 from ehria.template_changes import changes_between
 from ehria.template_moves import MoveRefused, move_to_version
 from ehria.template_versions import (
+    DRAFT,
     TemplateRefused,
     create_draft,
     definition_of,
@@ -43,8 +44,9 @@ def refused(error: TemplateRefused) -> ApiError:
 
 
 def _template(version: str):
+    """The version; a draft only for admins (to others it does not exist yet)."""
     template = find(version)
-    if template is None:
+    if template is None or (template.status == DRAFT and Role.ADMIN not in api_user().roles):
         raise ApiError(404, f"There is no template version {version!r}.")
     return template
 
@@ -62,7 +64,9 @@ def _body() -> tuple[object, str | None]:
 @api_blueprint.get("/templates")
 @token_required()
 def list_templates():
-    return jsonify([summary.to_dict() for summary in summaries()])
+    admin = Role.ADMIN in api_user().roles
+    return jsonify([summary.to_dict() for summary in summaries()
+                    if admin or summary.status != DRAFT])
 
 
 @api_blueprint.get("/templates/<version>")

@@ -27,10 +27,10 @@ def add_definition_loader(loader: Callable[[str], FormDefinition | None]) -> Non
         _loaders.append(loader)
 
 
-def shipped_versions() -> list[str]:
-    """The versions the template files hold, in folder order."""
+def shipped_versions(folders: list[Path] | None = None) -> list[str]:
+    """The versions the template files hold (in `folders`, or every folder), in order."""
     found: list[str] = []
-    for folder in _folders:
+    for folder in _folders if folders is None else folders:
         for file in sorted(folder.glob("*.yaml")):
             if VERSION.match(file.stem) and file.stem not in found:
                 found.append(file.stem)

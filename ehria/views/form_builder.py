@@ -25,6 +25,7 @@ from ehria.template_editing import (
     edit_rules,
     edit_step,
     rows_of,
+    rule_set,
     step_of,
     steps_of,
     table_fields,
@@ -167,7 +168,7 @@ def edit_rules_page(version: str):
             if done:
                 return done
     return render_template("builder/edit_rules.html", template=template, form=form,
-                           screening=source.get("screening") or {}, errors=errors,
+                           rule_set=rule_set(source), errors=errors,
                            tag=request.form.get("tag") or version_tag(template),
                            condition_yaml=_condition_yaml), status
 

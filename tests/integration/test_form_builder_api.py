@@ -162,7 +162,9 @@ def test_answers_to_a_renamed_answer_are_reported_as_not_carried(
 
 def test_a_non_admin_may_read_but_not_write(api_as, officer, draft, client):
     officer_api = api_as(officer)
-    assert officer_api.get("/templates").status_code == 200
+    assert [v["version"] for v in ok(officer_api.get("/templates"))] == ["lcc-ehria-v1"]
+    assert officer_api.get("/templates/lcc-ehria-v1").status_code == 200
+    assert officer_api.get("/templates/lcc-ehria-v2").status_code == 404  # a draft
     assert officer_api.post("/templates", {"from": "lcc-ehria-v1"}).status_code == 403
     assert officer_api.post("/templates/lcc-ehria-v2/publish").status_code == 403
     token = officer_api.headers["Authorization"].split()[1]
