@@ -80,8 +80,28 @@ def _position(form: Mapping[str, str], name: str, default: int) -> float:
         return default
 
 
+def paragraphs_text(value: object) -> str:
+    """Paragraphs as a text box shows them: separated by a blank line."""
+    if isinstance(value, list):
+        return "\n\n".join(str(v) for v in value)
+    return str(value or "")
+
+
+def _paragraphs(form: Mapping[str, str], name: str) -> list[str]:
+    text = (form.get(name) or "").replace("\r\n", "\n")
+    return [" ".join(p.split()) for p in text.split("\n\n") if p.strip()]
+
+
+def group_titles(field: Mapping[str, Any]) -> list[str]:
+    return [group.get("title") or "" for group in field.get("row_groups") or []]
+
+
 def _edit_rows(field: dict[str, Any], form: Mapping[str, str], prefix: str) -> None:
+    titles = {old: _text(form, f"{prefix}_g{n}_title") or old
+              for n, old in enumerate(group_titles(field))}
     rows = rows_of(field)
+    for row in rows:
+        row["group"] = titles.get(row["group"], row["group"])
     kept = []
     for number, row in enumerate(rows):
         name = f"{prefix}_r{number}"
@@ -101,9 +121,13 @@ def edit_step(source: Mapping[str, Any], step_key: str, form: Mapping[str, str]
               ) -> dict[str, Any]:
     """The source with the posted edits to one step applied (a copy: `source` is kept)."""
     edited = copy.deepcopy(dict(source))
-    _, step = step_of(edited, step_key)
+    section, step = step_of(edited, step_key)
+    section["title"] = _text(form, "section_title") or section["title"]
+    section["task_title"] = _text(form, "section_task_title")
     step["title"] = _text(form, "step_title") or step["title"]
     step["heading"] = _text(form, "step_heading")
+    for name in ("intro", "note"):
+        step[name] = _paragraphs(form, f"step_{name}")
     questions = []
     for number, question in enumerate(step.get("questions") or []):
         name = f"q{number}"
@@ -111,6 +135,9 @@ def edit_step(source: Mapping[str, Any], step_key: str, form: Mapping[str, str]
             continue
         question["label"] = _text(form, f"{name}_label") or question["label"]
         question["hint"] = _text(form, f"{name}_hint")
+        question["note"] = _paragraphs(form, f"{name}_note")
+        for index, field in enumerate(question.get("fields") or []):
+            field["required"] = bool(form.get(f"{name}_f{index}_required"))
         for index, field in table_fields(question):
             _edit_rows(field, form, f"{name}_f{index}")
         questions.append(question)
@@ -120,6 +147,15 @@ def edit_step(source: Mapping[str, Any], step_key: str, form: Mapping[str, str]
             {"key": _text(form, "new_key") or "", "type": type_name,
              "required": bool(form.get("new_required"))}]})
     step["questions"] = questions
+    return edited
+
+
+def edit_choices(source: Mapping[str, Any], form: Mapping[str, str]) -> dict[str, Any]:
+    """The source with the choice lists' labels as posted (values stay: answers use them)."""
+    edited = copy.deepcopy(dict(source))
+    for name, choices in (edited.get("choices") or {}).items():
+        for number, choice in enumerate(choices):
+            choice["label"] = _text(form, f"choice_{name}_{number}") or choice["label"]
     return edited
 
 

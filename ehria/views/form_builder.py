@@ -22,8 +22,11 @@ from ehria.template_changes import changes_between
 from ehria.template_editing import (
     ADDABLE_TYPES,
     EditProblem,
+    edit_choices,
     edit_rules,
     edit_step,
+    group_titles,
+    paragraphs_text,
     rows_of,
     rule_set,
     step_of,
@@ -132,7 +135,7 @@ def edit_step_page(version: str, step_key: str):
     form = BaseForm()
     source, errors, status = template.source, [], 200
     try:
-        _, step = step_of(source, step_key)
+        section, step = step_of(source, step_key)
     except KeyError:
         abort(404)
     if request.method == "POST":
@@ -142,12 +145,31 @@ def edit_step_page(version: str, step_key: str):
         done, errors, status = _save(template, f"the step {step['title']!r}", source=source)
         if done:
             return done
-        _, step = step_of(source, step_key)
+        section, step = step_of(source, step_key)
     choice_lists = sorted(template.source.get("choices") or {})
     return render_template(
-        "builder/edit_step.html", template=template, step=step, errors=errors, form=form,
-        tag=request.form.get("tag") or version_tag(template), rows_of=rows_of,
-        table_fields=table_fields, types=[*ADDABLE_TYPES, *choice_lists]), status
+        "builder/edit_step.html", template=template, section=section, step=step,
+        errors=errors, form=form, tag=request.form.get("tag") or version_tag(template),
+        rows_of=rows_of, table_fields=table_fields, group_titles=group_titles,
+        paragraphs_text=paragraphs_text, types=[*ADDABLE_TYPES, *choice_lists]), status
+
+
+@blueprint.route("/<version>/choices", methods=["GET", "POST"])
+@signed_in(Role.ADMIN)
+def edit_choices_page(version: str):
+    template = _draft(version)
+    form = BaseForm()
+    source, errors, status = template.source, [], 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        source = edit_choices(template.source, request.form)
+        done, errors, status = _save(template, "the choice lists", source=source)
+        if done:
+            return done
+    return render_template("builder/edit_choices.html", template=template, form=form,
+                           choices=source.get("choices") or {}, errors=errors,
+                           tag=request.form.get("tag") or version_tag(template)), status
 
 
 @blueprint.route("/<version>/rules", methods=["GET", "POST"])

@@ -25,8 +25,9 @@ def pdf_text(data: bytes) -> str:
 
 def form_values(page: str) -> dict[str, str]:
     """The values a browser would post from the page's inputs and text areas."""
-    values = {name: value for name, value in re.findall(
-        r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page) if "remove" not in name}
+    values = {name: value for tag, name, value in re.findall(
+        r'(<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"[^>]*>)', page)
+        if 'type="checkbox"' not in tag or " checked" in tag}
     values.update(re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)</textarea>', page))
     return {k: v.replace("&#39;", "'").replace("&amp;", "&").replace("&#34;", '"')
             .replace("&quot;", '"') for k, v in values.items()}
@@ -210,3 +211,23 @@ def test_someone_else_may_not_move_an_assessment(client, factory, api_as, office
                                   "password": "a-long-password"})
     assert client.get(f"/assessments/{older['id']}/move-to-live-form").status_code in (
         403, 404)
+
+
+def test_notes_required_answers_section_titles_and_choice_words_are_edited(admin, draft):
+    values = form_values(admin.get(f"/admin/templates/{draft}/steps/{POLICY_STEP}").get_data(
+        as_text=True))
+    values["q0_note"] = "Say who asked for the change."
+    values.pop("q1_f0_required")  # Q2 no longer needs an answer
+    values["section_title"] = "Section 1: Defining the policy or service"
+    assert admin.post(f"/admin/templates/{draft}/steps/{POLICY_STEP}",
+                      data=values).status_code == 302
+    choices = form_values(admin.get(f"/admin/templates/{draft}/choices").get_data(
+        as_text=True))
+    name = next(n for n, v in choices.items() if n.startswith("choice_yn_") and v == "Yes")
+    assert admin.post(f"/admin/templates/{draft}/choices",
+                      data=dict(choices, **{name: "Yes, it does"})).status_code == 302
+    page = admin.get(f"/admin/templates/lcc-ehria-v1/changes/{draft}").get_data(as_text=True)
+    assert "4 changes" in page
+    for words in ("Section reworded (title)", "Question reworded (note)",
+                  "Answer required (required)", "Choice reworded (label)", "Yes, it does"):
+        assert words in page, words
