@@ -17,6 +17,7 @@ import hashlib
 import mimetypes
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -102,6 +103,7 @@ class DocumentSource:
     known_names: Sequence[str] = ()
     extra_phrases: Sequence[str] = ()
     draft_definition: FormDefinition | None = None  # a form builder draft, previewed
+    review_date: date | None = None  # set by the DEG chair at sign-off
 
     @property
     def definition(self) -> FormDefinition:
@@ -238,6 +240,7 @@ def document_context(
         "sections": printed_sections(definition, source.answers, outcome),
         "sign_off": sign_off_context(definition, source.answers, outcome, signatures),
         "wording": definition.sign_off,
+        "review_date": source.review_date,
     }
 
 
@@ -264,6 +267,7 @@ def source_for(
         signatures=[signature_dict(s) for s in signatures],
         known_names=db.session.scalars(select(User.name)).all(),
         extra_phrases=phrases_of(assessment),
+        review_date=assessment.review_date,
     )
 
 

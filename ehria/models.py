@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
+    Date,
     DateTime,
     Enum,
     ForeignKey,
@@ -121,6 +122,7 @@ class Assessment(db.Model):
     lock_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = timestamp(default=utcnow)
     updated_at: Mapped[datetime] = timestamp(default=utcnow, index=True)
+    review_date: Mapped[date | None] = mapped_column(Date, nullable=True)  # set at sign-off
 
     __mapper_args__ = {"version_id_col": lock_version}
 

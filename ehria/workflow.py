@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ehria import notifications
 from ehria.assessments import record_event, screening_outcome
+from ehria.clock import today
 from ehria.documents import render_documents_for_signing, source_for
 from ehria.extensions import db
 from ehria.form import load_definition
@@ -35,9 +36,11 @@ from ehria.models import (
 )
 from ehria.permissions import is_chair_of
 from ehria.records import signatures_of
+from ehria.review_dates import ReviewDateError, review_date_from
 from ehria.roles import Role
 from ehria.signed_records import freeze
 from ehria.statuses import EDITABLE, Status
+from ehria.tracked_actions import track_plan
 
 MAX_COMMENT_LENGTH = 20_000
 CHAIR_TITLE = "Chair, Departmental Equalities Group"
@@ -258,7 +261,14 @@ def _sign_off(assessment: Assessment, user: User, body: dict) -> dict:
     earlier = signatures_of(assessment)
     signature = _signature(assessment, user, Role.DEG_CHAIR, CHAIR_TITLE)
     db.session.add(signature)
+    try:
+        review_date = review_date_from(body.get("review_date"), today())
+    except ReviewDateError as error:
+        raise NotReady(str(error), fields={"review_date": [str(error)]}) from error
     record = freeze(assessment, [*earlier, signature], outcome.to_dict())
+    assessment.review_date = review_date
+    revision = assessment.revision
+    track_plan(assessment, load_definition(revision.template_version), revision.answers)
     # Both PDFs are rendered once, now, and stored in the same immutable row as the record.
     documents = render_documents_for_signing(
         source_for(assessment, signatures=[*earlier, signature]), record.sha256)
@@ -266,7 +276,7 @@ def _sign_off(assessment: Assessment, user: User, body: dict) -> dict:
     record.published_pdf = documents.published_pdf
     record.published_pdf_sha256 = documents.published_pdf_sha256
     db.session.add(record)
-    return {"sha256": record.sha256}
+    return {"sha256": record.sha256, "review_date": review_date.isoformat()}
 
 
 MAX_URL_LENGTH = 2_000

@@ -160,6 +160,7 @@ def build_spec() -> dict:
                                          403, 404, 409, 422)},
     })
     _template_paths(spec)
+    _action_paths(spec)
     document = spec.to_dict()
     document["security"] = [{"bearer": []}]
     return document
@@ -212,6 +213,33 @@ def _template_paths(spec) -> None:
         "responses": _responses(200, {"type": "object", "properties": {
             "carried": {"type": "array"}, "not_carried": {"type": "array"}}},
             403, 404, 409, 412, 422, 428)}})
+
+
+def _action_paths(spec) -> None:
+    """Tracked improvement-plan actions (issue 15)."""
+    action_id = {"name": "action_id", "in": "path", "required": True,
+                 "schema": {"type": "integer"}}
+    spec.path("/actions", operations={"get": {
+        "summary": "Tracked actions the caller may read (web team 403); filters department, "
+                   "status, overdue=true",
+        "parameters": [{"name": name, "in": "query", "required": False,
+                        "schema": {"type": "string"}}
+                       for name in ("department", "status", "overdue")],
+        "responses": _responses(200, {"type": "array", "items": {"type": "object"}},
+                                403, 422)}})
+    spec.path("/actions/{action_id}", operations={
+        "get": {"summary": "One tracked action, with its notes; ETag",
+                "parameters": [action_id],
+                "responses": _responses(200, {"type": "object"}, 403, 404)},
+        "patch": {"summary": "A new status and a note (If-Match); dropped needs a note",
+                  "parameters": [action_id, {"name": "If-Match", "in": "header",
+                                             "required": True, "schema": {"type": "string"}}],
+                  "requestBody": {"content": {"application/json": {"schema": {
+                      "type": "object", "properties": {"status": {"type": "string"},
+                                                       "note": {"type": "string"}}}}}},
+                  "responses": _responses(200, {"type": "object"}, 400, 403, 404, 412, 422,
+                                          428)},
+    })
 
 
 @api_blueprint.get("/openapi.json")

@@ -126,7 +126,25 @@ def _check_assessment_fields(definition: FormDefinition) -> list[TemplateProblem
         if not ok:
             problems.append(TemplateProblem(f"assessment, {role}", f"{path!r} must be "
                                             f"{what} field, not {found.type!r}", None))
-    return problems
+    return problems + _check_action_plan(definition)
+
+
+def _check_action_plan(definition: FormDefinition) -> list[TemplateProblem]:
+    plan = definition.assessment.action_plan
+    if plan is None:
+        return []
+    place = "assessment, action_plan"
+    try:
+        found = definition.field(plan.answer)
+    except KeyError:
+        return [TemplateProblem(place, f"names {plan.answer!r}, which the form does not "
+                                       "have", None)]
+    if not found.is_list:
+        return [TemplateProblem(place, f"{plan.answer!r} must be a list of rows", None)]
+    columns = {c.key for c in found.columns}
+    return [TemplateProblem(place, f"{part}: {plan.answer!r} has no column {key!r}", None)
+            for part in ("objective", "action", "target", "officer", "due")
+            if (key := getattr(plan, part)) is not None and key not in columns]
 
 
 def check_references(definition: FormDefinition) -> list[TemplateProblem]:

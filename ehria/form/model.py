@@ -220,6 +220,20 @@ class AssessmentFields:
     department: str
     lead_officer: str | None = None
     lead_officer_job_title: str | None = None
+    action_plan: ActionPlanFields | None = None
+
+
+@dataclass(frozen=True)
+class ActionPlanFields:
+    """The improvement plan the service tracks after sign-off: a list of rows (`answer`)
+    and which of its columns hold each part of an action."""
+
+    answer: str
+    objective: str | None = None
+    action: str | None = None
+    target: str | None = None
+    officer: str | None = None
+    due: str | None = None
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,10 @@ def definition_dict(definition: FormDefinition) -> dict[str, Any]:
         ("name", fields.name), ("department", fields.department),
         ("lead_officer", fields.lead_officer),
         ("lead_officer_job_title", fields.lead_officer_job_title)) if value}
+    if (plan := fields.action_plan) is not None:
+        data["assessment"]["action_plan"] = {key: value for key, value in (
+            ("answer", plan.answer), ("objective", plan.objective), ("action", plan.action),
+            ("target", plan.target), ("officer", plan.officer), ("due", plan.due)) if value}
     if definition.rules.rules or definition.rules.problems:
         data["screening"] = rules_dict(definition.rules)
     if definition.sign_off is not None:

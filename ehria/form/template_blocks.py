@@ -6,11 +6,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ehria.form.model import AssessmentFields, Choice, SignOff, SignOffElement, SignOffSignature
+from ehria.form.model import (
+    ActionPlanFields,
+    AssessmentFields,
+    Choice,
+    SignOff,
+    SignOffElement,
+    SignOffSignature,
+)
 from ehria.form.problems import line_of
 from ehria.form.reader import Reader
 
-ASSESSMENT_KEYS = ("name", "department", "lead_officer", "lead_officer_job_title")
+ASSESSMENT_KEYS = ("name", "department", "lead_officer", "lead_officer_job_title",
+                   "action_plan")
+ACTION_PLAN_KEYS = ("answer", "objective", "action", "target", "officer", "due")
 SIGN_OFF_KEYS = ("title", "intro", "heading", "elements_text", "elements", "signatures",
                  "date_label", "publication")
 
@@ -90,7 +99,24 @@ def read_assessment_fields(reader: Reader, data: object) -> AssessmentFields | N
         return None
     return AssessmentFields(name, department,
                             reader.text(block, "lead_officer", place, optional=True),
-                            reader.text(block, "lead_officer_job_title", place, optional=True))
+                            reader.text(block, "lead_officer_job_title", place, optional=True),
+                            _action_plan(reader, block.get("action_plan")))
+
+
+def _action_plan(reader: Reader, data: object) -> ActionPlanFields | None:
+    """`action_plan:` names the plan's answer and its columns for each part of an action."""
+    if data is None:
+        return None
+    place = "assessment, action_plan"
+    block = reader.mapping(data, place, None)
+    if block is None:
+        return None
+    reader.known_keys(block, ACTION_PLAN_KEYS, place)
+    answer = reader.text(block, "answer", place)
+    if answer is None:
+        return None
+    return ActionPlanFields(answer, **{key: reader.text(block, key, place, optional=True)
+                                       for key in ACTION_PLAN_KEYS[1:]})
 
 
 def read_question_prefix(reader: Reader, top: Mapping[str, Any]) -> str:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ehria import notifications
 from ehria.assessments import screening_outcome
+from ehria.clock import today
 from ehria.document_layout import assessment_name, lead_officer_name
 from ehria.extensions import db
 from ehria.form import load_definition
@@ -15,6 +16,7 @@ from ehria.models import Assessment, Revision, Signature
 from ehria.permissions import is_chair_of, reads_in_full, visible_revision
 from ehria.progress import applicable_steps
 from ehria.records import comments_of, signed_record_of
+from ehria.review_dates import default_review_date, review_date_parts
 from ehria.roles import Role
 from ehria.route_access import signed_in
 from ehria.screening import screen
@@ -168,9 +170,11 @@ def sign_off(assessment_id: int):
     assessment = _for_chair(assessment_id)
     form = BaseForm()
     notice = _sign_off_refused(assessment)
+    review = review_date_parts(request.form)
     if notice is None and form.validate_on_submit():
         try:
-            outcome = apply(assessment, current_user, Action.SIGN_OFF)
+            outcome = apply(assessment, current_user, Action.SIGN_OFF,
+                            {"review_date": review.iso})
         except WorkflowError as error:
             db.session.rollback()
             notice = error.message
@@ -181,7 +185,8 @@ def sign_off(assessment_id: int):
                            notice=notice, fingerprint=content_fingerprint(assessment),
                            definition=load_definition(
                                visible_revision(current_user, assessment).template_version),
-                           may_sign=may_sign), (
+                           may_sign=may_sign, review=review,
+                           default_review=default_review_date(today())), (
         403 if notice and assessment.is_author(current_user) else 400 if notice else 200)
 
 

@@ -16,7 +16,10 @@ def choice_pairs(choices) -> list[tuple[str, str]]:
     return [(c.value, c.label) if hasattr(c, "value") else tuple(c) for c in choices]
 
 
-def long_date(value: str) -> str:
+def long_date(value: str | date) -> str:
+    """A date in words, "1 December 2027", from a date or its ISO text."""
+    if isinstance(value, date):
+        return f"{value:%-d %B %Y}"
     try:
         return f"{date.fromisoformat(value):%-d %B %Y}"
     except (TypeError, ValueError):
