@@ -125,13 +125,13 @@ def register_csv(rows: list[RegisterRow]) -> str:
     writer = csv.writer(out)
     writer.writerow(["reference", "policy", "department", "signed_off", "address"])
     for row in rows:
-        writer.writerow([_safe(cell) for cell in (
+        writer.writerow([spreadsheet_safe(cell) for cell in (
             row.assessment.reference or "", row.policy_name, row.assessment.department.name,
             row.signed_on.isoformat(), row.assessment.published_url or "")])
     return out.getvalue()
 
 
-def _safe(text: str) -> str:
+def spreadsheet_safe(text: str) -> str:
     """Stop spreadsheet programs running a cell that starts like a formula (every cell:
     a department's name or a web address is typed by someone too)."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r", "\n") else text

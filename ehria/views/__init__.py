@@ -6,6 +6,7 @@ from flask import Flask
 def register_views(app: Flask) -> None:
     from ehria.views import (
         admin,
+        after_sign_off,
         auth,
         council,
         downloads,
@@ -20,6 +21,7 @@ def register_views(app: Flask) -> None:
     )
 
     app.register_blueprint(admin.blueprint)
+    app.register_blueprint(after_sign_off.blueprint)
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(council.blueprint)
     app.register_blueprint(home.blueprint)

@@ -12,7 +12,8 @@ from ehria.roles import Role
 
 READY = load_examples()["02-short-breaks-full-report"]["answers"]
 # the form builder's pages name a template version (or two, compared)
-TEMPLATE_VALUES = {"version": "lcc-ehria-v1", "a": "lcc-ehria-v1", "b": "lcc-ehria-v1"}
+TEMPLATE_VALUES = {"version": "lcc-ehria-v1", "a": "lcc-ehria-v1", "b": "lcc-ehria-v1",
+                   "action_id": 1}
 
 
 def html_routes(app):
