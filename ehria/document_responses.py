@@ -15,7 +15,8 @@ from ehria.documents import render_pdf, sha256_of, source_for
 from ehria.draft_documents import draft_pdf
 from ehria.extensions import db
 from ehria.models import Assessment, Revision, SignedRecord, User
-from ehria.permissions import is_chair_of
+from ehria.permissions import can_see, is_chair_of, visible_revision
+from ehria.publication_register import published_record
 from ehria.roles import Role
 
 # A browser may keep a PDF but must ask again before showing it (the ETag makes that
@@ -30,6 +31,24 @@ def may_prepare_publication(user: User, assessment: Assessment) -> bool:
         or is_chair_of(user, assessment)
         or user.has_role(Role.WEB_TEAM)
     )
+
+
+def revision_for_documents(user: User, assessment: Assessment) -> Revision | None:
+    """The revision whose documents `user` is served; None: not found for them.
+
+    Whoever may see the assessment reads `visible_revision`. While a review is drafted
+    (or with the chair) the web team and the department's DEG chair may not see the new
+    draft, but the revision last published stays published until the review is, so its
+    documents stay theirs to download, as the public register keeps serving it.
+    """
+    if can_see(user, assessment):
+        return visible_revision(user, assessment)
+    if not may_prepare_publication(user, assessment):
+        return None
+    record = published_record(assessment)
+    if record is None:
+        return None
+    return next(r for r in assessment.revisions if r.number == record.revision)
 
 
 def latest_signed_record(assessment: Assessment) -> SignedRecord | None:

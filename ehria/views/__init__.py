@@ -13,6 +13,7 @@ def register_views(app: Flask) -> None:
         infrastructure,
         officer,
         publication,
+        reviews,
         scrutiny,
         template_helpers,
     )
@@ -27,6 +28,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(downloads.blueprint)
     app.register_blueprint(publication.blueprint)
     app.register_blueprint(publication.public_blueprint)
+    app.register_blueprint(reviews.blueprint)
     template_helpers.register(app)
     # Flask's own static route is public by nature.
     app.view_functions["static"].access = "public"
