@@ -61,14 +61,24 @@ def latest_signed_record(assessment: Assessment) -> SignedRecord | None:
     )
 
 
+def record_for(assessment: Assessment, revision: Revision, *, depersonalised: bool
+               ) -> SignedRecord | None:
+    """The signed record a document of `revision` is made from, or None for a draft: the
+    depersonalised one is of the newest signed revision while there is one (the version
+    for publication); the full one is of the revision read, perhaps a draft under review.
+    The PDF and the Word document choose alike."""
+    record = latest_signed_record(assessment)
+    if record is not None and not depersonalised and record.revision != revision.number:
+        return None
+    return record
+
+
 def document_response(assessment: Assessment, revision: Revision, *,
                       depersonalised: bool) -> Response:
     """The PDF of `revision` (the one the asker may read: permissions.visible_revision);
     the depersonalised one is of the newest signed revision while there is one, since
     the published version stays published while a review is drafted."""
-    record = latest_signed_record(assessment)
-    if record is not None and not depersonalised and record.revision != revision.number:
-        record = None  # the full PDF is of the revision read, a draft under review
+    record = record_for(assessment, revision, depersonalised=depersonalised)
     number = record.revision if record is not None else revision.number
     name = f"{assessment.reference}-r{number}" + (
         "-published.pdf" if depersonalised else ".pdf")

@@ -1,5 +1,6 @@
-"""The assessment's documents over the API: the full PDF, the one for publication, and
-what the published one removes (design/API.md). Serving rules: ehria.document_responses.
+"""The assessment's documents over the API: the full PDF, the one for publication (each
+also in Word), and what the published one removes (design/API.md). Serving rules:
+ehria.document_responses and ehria.word_responses.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ehria.extensions import db
 from ehria.models import Assessment, Revision
 from ehria.permissions import reads_in_full, visible_revision
 from ehria.redaction_phrases import PhraseRefused, add_phrase
+from ehria.word_responses import word_response
 
 
 def load_documents(assessment_id: int, *, in_full: bool) -> tuple[Assessment, Revision]:
@@ -51,6 +53,20 @@ def published_pdf(assessment_id: int):
 
 PUBLICATION_REFUSED = ("Only its authors, the DEG chair of its department and the web team "
                        "can see the version for publication.")
+
+
+@api_blueprint.get("/assessments/<int:assessment_id>.docx")
+@token_required()
+def full_docx(assessment_id: int):
+    assessment, revision = load_documents(assessment_id, in_full=True)
+    return word_response(assessment, revision, depersonalised=False)
+
+
+@api_blueprint.get("/assessments/<int:assessment_id>/published.docx")
+@token_required()
+def published_docx(assessment_id: int):
+    assessment, revision = load_documents(assessment_id, in_full=False)
+    return word_response(assessment, revision, depersonalised=True)
 
 
 @api_blueprint.get("/assessments/<int:assessment_id>/redactions")

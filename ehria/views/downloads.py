@@ -1,4 +1,5 @@
-"""PDF downloads and the redactions preview for signed-in users (the API has its own)."""
+"""PDF and Word downloads and the redactions preview for signed-in users (the API has
+its own)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from ehria.permissions import is_chair_of, reads_in_full, visible_revision
 from ehria.redaction_phrases import PhraseRefused, add_phrase
 from ehria.route_access import signed_in
 from ehria.views.pages import assessment_for_page, error_list
+from ehria.word_responses import word_response
 from forms.base import BaseForm
 
 blueprint = Blueprint("downloads", __name__, url_prefix="/assessments")
@@ -52,6 +54,22 @@ def published_pdf(assessment_id: int):
     """The depersonalised PDF, for publication."""
     assessment, revision = _documents(assessment_id, in_full=False)
     return document_response(assessment, revision, depersonalised=True)
+
+
+@blueprint.get("/<int:assessment_id>/document.docx")
+@signed_in()
+def full_docx(assessment_id: int):
+    """The full document in Word, of the same revision as the full PDF."""
+    assessment, revision = _documents(assessment_id, in_full=True)
+    return word_response(assessment, revision, depersonalised=False)
+
+
+@blueprint.get("/<int:assessment_id>/published.docx")
+@signed_in()
+def published_docx(assessment_id: int):
+    """The depersonalised document in Word, as the depersonalised PDF."""
+    assessment, revision = _documents(assessment_id, in_full=False)
+    return word_response(assessment, revision, depersonalised=True)
 
 
 def _for_publication(assessment_id: int):

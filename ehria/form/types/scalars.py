@@ -206,6 +206,7 @@ class ChoiceType(FieldType):
     per choice in the PDF's tables (`inline: false` in the template stacks them)."""
 
     name = "choice"
+    word_layout = "marks"
     aliases = ("yn", "ynu", "impact", "likely_impact")
     may_be_column = True
     accepts_options = ("choices", "inline")
