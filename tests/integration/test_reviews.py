@@ -22,16 +22,6 @@ def sign_in(client, email: str) -> None:
 
 
 @pytest.fixture
-def people(factory):
-    return {
-        "officer": factory.user("officer@example.gov.uk", "lead_officer", name="Priya Chauhan"),
-        "chair": factory.user("chair@example.gov.uk", "deg_chair", name="Sam Okafor"),
-        "web": factory.user("web@example.gov.uk", "web_team", department=None,
-                            name="Alex Morgan"),
-    }
-
-
-@pytest.fixture
 def apis(people, api_as):
     return {name: api_as(user) for name, user in people.items()}
 
