@@ -52,6 +52,9 @@ def test_an_author_starts_a_review_and_the_web_team_keeps_the_published_pdf(
     assert assessment.is_draft and assessment.current_revision == 2
 
     web = signed_in_page(people["web"])
+    web.goto("/publication/")
+    expect(web.get_by_text("review in progress")).to_be_visible()
+    assert_accessible(web)
     response = web.request.get(f"/assessments/{published}/published.pdf")
     stored = db.session.query(SignedRecord).filter_by(assessment_id=published).one()
     assert response.status == 200 and response.body() == stored.published_pdf

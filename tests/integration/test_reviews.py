@@ -170,3 +170,19 @@ def test_others_still_get_nothing_during_a_review(client, factory, api_as, publi
     sign_in(client, "other.chair@example.gov.uk")
     assert client.get(f"/assessments/{published}/published.pdf").status_code == 404
     assert client.get(f"/assessments/{published}/document.pdf").status_code == 404
+
+
+def test_the_web_teams_published_list_links_the_published_revision_during_a_review(
+    client, apis, published
+):
+    """Its page for publication is not theirs while the draft is its authors': the list
+    links the published revision's documents instead of a page that would be 404."""
+    start_review_in_the_pages(client, published)
+    sign_in(client, "web@example.gov.uk")
+    listing = client.get("/publication/").get_data(as_text=True)
+
+    assert f'href="/publication/{published}"' not in listing
+    assert f'href="/assessments/{published}/published.pdf"' in listing
+    assert f'href="/assessments/{published}/published.docx"' in listing
+    assert client.get(f"/assessments/{published}/published.docx").status_code == 200
+    assert client.get(f"/publication/{published}").status_code == 404
