@@ -33,6 +33,7 @@ from ehria.word_blocks import (
     TICK,
     body_row,
     header_row,
+    heading,
     new_table,
     paragraph,
 )
@@ -93,7 +94,7 @@ def _page_furniture(doc: Document, context: dict[str, Any]) -> None:
 
 def _title_block(doc: Document, context: dict[str, Any]) -> None:
     definition = context["definition"]
-    doc.add_heading(definition.title, level=1)
+    heading(doc, definition.title, 1)
     paragraph(doc, context["title"], bold=True)
     paragraph(doc, _reference_line(context))
     if context["sha256"]:
@@ -110,13 +111,13 @@ def _title_block(doc: Document, context: dict[str, Any]) -> None:
 
 def _section(doc: Document, printed: PrintedSection, context: dict[str, Any]) -> None:
     section = printed.section
-    doc.add_heading(section.title, level=2)
+    heading(doc, section.title, 2)
     for text in section.intro:
         paragraph(doc, text)
     for entry in printed.steps:
         step = entry.step
         if entry.heading:
-            doc.add_heading(entry.heading, level=3)
+            heading(doc, entry.heading, 3)
         for text in step.intro:
             paragraph(doc, text)
         if section.layout == "table":
@@ -130,14 +131,15 @@ def _section(doc: Document, printed: PrintedSection, context: dict[str, Any]) ->
         _outcome(doc, context)
 
 
-def _question(doc: Document, question: Question, answers: Any, heading: str | None) -> None:
+def _question(doc: Document, question: Question, answers: Any, step_heading: str | None
+              ) -> None:
     """As the PDF's `question` macro: a question that only repeats its step's heading
     (the improvement plan's) is not headed twice."""
     for text in question.intro:
         paragraph(doc, text)
-    if question.number or not heading or not heading.endswith(question.label):
+    if question.number or not step_heading or not step_heading.endswith(question.label):
         number = f"{question.number}. " if question.number else ""
-        doc.add_heading(number + question.label, level=4)
+        heading(doc, number + question.label, 4)
     if question.hint:
         paragraph(doc, question.hint, italic=True)
     if question.link:
@@ -161,28 +163,28 @@ def _labelled_table(doc: Document, step: Step, answers: Any) -> None:
 
 def _outcome(doc: Document, context: dict[str, Any]) -> None:
     outcome, words = context["outcome"], context["definition"].rules.outcome
-    doc.add_heading("Screening outcome", level=4)
+    heading(doc, "Screening outcome", 4)
     if outcome.report_required:
         paragraph(doc, f"{words.required} because:")
         for reason in outcome.reasons:
-            doc.add_paragraph(reason.message, style="List Bullet")
+            paragraph(doc, reason.message, style="ListBullet")
     else:
         paragraph(doc, words.none_found)
     if outcome.problems:
         paragraph(doc, "These answers contradict each other and must be put right before "
                        "submission:")
         for problem in outcome.problems:
-            doc.add_paragraph(problem.message, style="List Bullet")
+            paragraph(doc, problem.message, style="ListBullet")
 
 
 def _sign_off(doc: Document, context: dict[str, Any]) -> None:
     """Section 4: the completed elements, then each authorised signature (by role and job
     title only in the depersonalised one), then the record's hash."""
     wording, sign_off = context["wording"], context["sign_off"]
-    doc.add_heading(wording.title, level=2)
+    heading(doc, wording.title, 2)
     for text in wording.intro:
         paragraph(doc, text)
-    doc.add_heading(wording.heading, level=3)
+    heading(doc, wording.heading, 3)
     paragraph(doc, wording.elements_text)
     table = new_table(doc, 2)
     header_row(table, ["", "Completed"])

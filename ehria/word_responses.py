@@ -1,11 +1,11 @@
 """Serving the Word documents to the API and the pages alike, from the same revision or
 signed record as the PDF beside them (ehria.document_responses.record_for).
 
-A Word document is rendered when asked for (about a tenth of a second: python-docx writes
-XML, there is no layout to compute) rather than stored: a signed revision's is made from
-the frozen answers and signatures, with its record's hash, so it says what the stored
-PDF says. Its bytes depend on the source alone, so the ETag (their SHA-256) lets a
-browser keep it; `private, no-cache` as the PDFs.
+A Word document is rendered when asked for (0.13 to 0.2 s for the worked example with a
+full report: python-docx writes XML, there is no layout to compute) rather than stored:
+a signed revision's is made from the frozen answers and signatures, with its record's
+hash, so it says what the stored PDF says. Its bytes depend on the source alone, so the
+ETag (their SHA-256) lets a browser keep it; `private, no-cache` as the PDFs.
 """
 
 from __future__ import annotations
