@@ -10,6 +10,7 @@ council's paper form has boxes: "✔ Yes" under Yes, nothing under No.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -26,6 +27,15 @@ from ehria.form.paths import get_path
 TICK = "\u2714"
 NOT_ANSWERED = "Not answered"
 Answers = Mapping[str, Any]
+# What XML 1.0 cannot hold, which an answer may (JSON allows "\u000b" and lone
+# surrogates): lxml refuses the whole document for one of them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """The text with each character XML cannot hold shown as U+FFFD, the replacement
+    character: the answer stays readable and the document can be written."""
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def paragraph(doc: Document, text: str, *, bold: bool = False, italic: bool = False,
@@ -37,7 +47,7 @@ def paragraph(doc: Document, text: str, *, bold: bool = False, italic: bool = Fa
     added = doc.add_paragraph()
     if style:
         added._p.style = style
-    run = added.add_run(text)
+    run = added.add_run(xml_safe(text))
     run.bold, run.italic = bold or None, italic or None
     return added
 
@@ -80,7 +90,7 @@ def set_text(cell: Any, text: str, *, bold: bool = False) -> None:
     cell stays empty and merges into its neighbour without leaving a blank line."""
     if not text:
         return
-    run = cell.paragraphs[0].add_run(text)
+    run = cell.paragraphs[0].add_run(xml_safe(text))
     run.bold = bold or None
 
 

@@ -36,6 +36,7 @@ from ehria.word_blocks import (
     heading,
     new_table,
     paragraph,
+    xml_safe,
 )
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -62,7 +63,7 @@ def render_docx(source: DocumentSource, *, depersonalised: bool = False,
 def _properties(doc: Document, context: dict[str, Any]) -> None:
     """Title, subject and language for assistive technology and search; no author."""
     properties = doc.core_properties
-    properties.title = context["title"]
+    properties.title = xml_safe(context["title"])
     properties.subject = context["definition"].title
     properties.keywords = context["reference"]
     properties.language = LANGUAGE
@@ -87,7 +88,7 @@ def _page_furniture(doc: Document, context: dict[str, Any]) -> None:
     if context["draft"]:
         section.header.paragraphs[0].add_run("DRAFT").bold = True
     footer = section.footer.paragraphs[0]
-    footer.text = _reference_line(context)
+    footer.text = xml_safe(_reference_line(context))
     if context["sha256"]:
         footer.add_run(f"\nSigned record SHA-256: {context['sha256']}")
 

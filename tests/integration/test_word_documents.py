@@ -272,3 +272,19 @@ def test_every_field_type_names_a_word_layout_there_is():
     assert {name: kind.word_layout for name, kind in REGISTRY.items()
             if kind.word_layout not in LAYOUTS} == {}
     assert set(LAYOUTS) == {kind.word_layout for kind in REGISTRY.values()}  # none unused
+
+
+def test_characters_xml_cannot_hold_do_not_stop_the_document(api_as, officer):
+    """JSON carries a vertical tab or an escape in an answer, which the API stores as
+    text (it refuses only NULs and lone surrogates); the Word document shows each as
+    U+FFFD rather than failing to be written."""
+    answers = copy.deepcopy(SHORT_BREAKS)
+    answers["policy"]["what_is_changing"] = "Merged\u000bunits\u001b and\ttabs\nkept"
+    api = api_as(officer)
+    response = api.post("/assessments", {"answers": answers})
+    assert response.status_code == 201, response.get_json()
+
+    document = api.get(f"/assessments/{response.get_json()['id']}.docx")
+
+    assert document.status_code == 200
+    assert "Merged\ufffdunits\ufffd and\ttabs\nkept" in body_lines(opened(document.data))
