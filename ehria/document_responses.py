@@ -15,7 +15,8 @@ from ehria.documents import render_pdf, sha256_of, source_for
 from ehria.draft_documents import draft_pdf
 from ehria.extensions import db
 from ehria.models import Assessment, Revision, SignedRecord, User
-from ehria.permissions import is_chair_of
+from ehria.permissions import can_see, is_chair_of, visible_revision
+from ehria.publication_register import published_record
 from ehria.roles import Role
 
 # A browser may keep a PDF but must ask again before showing it (the ETag makes that
@@ -32,6 +33,24 @@ def may_prepare_publication(user: User, assessment: Assessment) -> bool:
     )
 
 
+def revision_for_documents(user: User, assessment: Assessment) -> Revision | None:
+    """The revision whose documents `user` is served; None: not found for them.
+
+    Whoever may see the assessment reads `visible_revision`. While a review is drafted
+    (or with the chair) the web team and the department's DEG chair may not see the new
+    draft, but the revision last published stays published until the review is, so its
+    documents stay theirs to download, as the public register keeps serving it.
+    """
+    if can_see(user, assessment):
+        return visible_revision(user, assessment)
+    if not may_prepare_publication(user, assessment):
+        return None
+    record = published_record(assessment)
+    if record is None:
+        return None
+    return next(r for r in assessment.revisions if r.number == record.revision)
+
+
 def latest_signed_record(assessment: Assessment) -> SignedRecord | None:
     """The newest frozen record: the published one stays served while a review is drafted."""
     return db.session.scalar(
@@ -42,14 +61,24 @@ def latest_signed_record(assessment: Assessment) -> SignedRecord | None:
     )
 
 
+def record_for(assessment: Assessment, revision: Revision, *, depersonalised: bool
+               ) -> SignedRecord | None:
+    """The signed record a document of `revision` is made from, or None for a draft: the
+    depersonalised one is of the newest signed revision while there is one (the version
+    for publication); the full one is of the revision read, perhaps a draft under review.
+    The PDF and the Word document choose alike."""
+    record = latest_signed_record(assessment)
+    if record is not None and not depersonalised and record.revision != revision.number:
+        return None
+    return record
+
+
 def document_response(assessment: Assessment, revision: Revision, *,
                       depersonalised: bool) -> Response:
     """The PDF of `revision` (the one the asker may read: permissions.visible_revision);
     the depersonalised one is of the newest signed revision while there is one, since
     the published version stays published while a review is drafted."""
-    record = latest_signed_record(assessment)
-    if record is not None and not depersonalised and record.revision != revision.number:
-        record = None  # the full PDF is of the revision read, a draft under review
+    record = record_for(assessment, revision, depersonalised=depersonalised)
     number = record.revision if record is not None else revision.number
     name = f"{assessment.reference}-r{number}" + (
         "-published.pdf" if depersonalised else ".pdf")

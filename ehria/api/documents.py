@@ -1,5 +1,6 @@
-"""The assessment's documents over the API: the full PDF, the one for publication, and
-what the published one removes (design/API.md). Serving rules: ehria.document_responses.
+"""The assessment's documents over the API: the full PDF, the one for publication (each
+also in Word), and what the published one removes (design/API.md). Serving rules:
+ehria.document_responses and ehria.word_responses.
 """
 
 from __future__ import annotations
@@ -7,29 +8,65 @@ from __future__ import annotations
 from flask import request
 
 from ehria.api import ApiError, api_blueprint, api_user, token_required
-from ehria.api.assessments import load_in_full, load_visible
-from ehria.document_responses import document_response, may_prepare_publication
+from ehria.api.assessments import load_visible
+from ehria.document_responses import (
+    document_response,
+    may_prepare_publication,
+    revision_for_documents,
+)
 from ehria.documents import redactions_for, source_for
 from ehria.extensions import db
-from ehria.models import Assessment
-from ehria.permissions import visible_revision
+from ehria.models import Assessment, Revision
+from ehria.permissions import reads_in_full, visible_revision
 from ehria.redaction_phrases import PhraseRefused, add_phrase
+from ehria.word_responses import word_response
+
+
+def load_documents(assessment_id: int, *, in_full: bool) -> tuple[Assessment, Revision]:
+    """As the pages' downloads: the assessment and the revision whose documents the caller
+    is served (the published one during a review, for the web team and the chair); 404
+    when they may see neither, 403 when they see it but not this document."""
+    assessment = db.session.get(Assessment, assessment_id)
+    revision = revision_for_documents(api_user(), assessment) if assessment else None
+    if revision is None:
+        raise ApiError(404, "No assessment with that id is visible to you.")
+    if in_full and not reads_in_full(api_user(), assessment):
+        raise ApiError(403, "The web team works from the depersonalised version: the full "
+                            "assessment and its history are for its department.")
+    if not in_full and not may_prepare_publication(api_user(), assessment):
+        raise ApiError(403, PUBLICATION_REFUSED)
+    return assessment, revision
 
 
 @api_blueprint.get("/assessments/<int:assessment_id>.pdf")
 @token_required()
 def full_pdf(assessment_id: int):
-    assessment = load_in_full(assessment_id)
-    return document_response(assessment, visible_revision(api_user(), assessment),
-                             depersonalised=False)
+    assessment, revision = load_documents(assessment_id, in_full=True)
+    return document_response(assessment, revision, depersonalised=False)
 
 
 @api_blueprint.get("/assessments/<int:assessment_id>/published.pdf")
 @token_required()
 def published_pdf(assessment_id: int):
-    assessment = load_for_publication(assessment_id)
-    return document_response(assessment, visible_revision(api_user(), assessment),
-                             depersonalised=True)
+    assessment, revision = load_documents(assessment_id, in_full=False)
+    return document_response(assessment, revision, depersonalised=True)
+
+PUBLICATION_REFUSED = ("Only its authors, the DEG chair of its department and the web team "
+                       "can see the version for publication.")
+
+
+@api_blueprint.get("/assessments/<int:assessment_id>.docx")
+@token_required()
+def full_docx(assessment_id: int):
+    assessment, revision = load_documents(assessment_id, in_full=True)
+    return word_response(assessment, revision, depersonalised=False)
+
+
+@api_blueprint.get("/assessments/<int:assessment_id>/published.docx")
+@token_required()
+def published_docx(assessment_id: int):
+    assessment, revision = load_documents(assessment_id, in_full=False)
+    return word_response(assessment, revision, depersonalised=True)
 
 
 @api_blueprint.get("/assessments/<int:assessment_id>/redactions")
@@ -62,9 +99,5 @@ def add_redaction(assessment_id: int):
 def load_for_publication(assessment_id: int) -> Assessment:
     assessment = load_visible(assessment_id)
     if not may_prepare_publication(api_user(), assessment):
-        raise ApiError(
-            403,
-            "Only its authors, the DEG chair of its department and the web team can see "
-            "the version for publication.",
-        )
+        raise ApiError(403, PUBLICATION_REFUSED)
     return assessment

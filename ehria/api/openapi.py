@@ -136,17 +136,7 @@ def build_spec() -> dict:
         "parameters": [assessment_id],
         "responses": _responses(200, {"type": "array", "items": {"type": "object"}},
                                 403, 404)}})
-    pdf = {"200": {"description": "A PDF", "content": {"application/pdf": {
-        "schema": {"type": "string", "format": "binary"}}}}}
-    for path, summary in (
-        ("/assessments/{assessment_id}.pdf",
-         "The full PDF of the revision the caller reads (web team 403)"),
-        ("/assessments/{assessment_id}/published.pdf", "The depersonalised PDF"),
-    ):
-        spec.path(path, operations={"get": {
-            "summary": summary, "parameters": [assessment_id],
-            "responses": {**pdf, **{k: v for k, v in _responses(200, None, 403, 404).items()
-                                    if k != "200"}}}})
+    _documents(spec, assessment_id)
     spec.path("/assessments/{assessment_id}/redactions", operations={
         "get": {"summary": "What the depersonalised version removes",
                 "parameters": [assessment_id],
@@ -240,6 +230,36 @@ def _action_paths(spec) -> None:
                   "responses": _responses(200, {"type": "object"}, 400, 403, 404, 412, 422,
                                           428)},
     })
+
+
+DOCUMENT_TYPES = {
+    "pdf": ("A PDF", "application/pdf"),
+    "docx": ("A Word document", "application/vnd.openxmlformats-officedocument."
+                                "wordprocessingml.document"),
+}
+DURING_A_REVIEW = ("During a review the web team and the department's DEG chair, who may "
+                   "not see the new draft, are served the revision last published until "
+                   "the reviewed one is published in its place.")
+
+
+def _documents(spec: APISpec, assessment_id: dict) -> None:
+    """The full and depersonalised documents, as PDF and Word: same access, same
+    revision, same redactions."""
+    refusals = {k: v for k, v in _responses(200, None, 403, 404).items() if k != "200"}
+    for extension, (description, mimetype) in DOCUMENT_TYPES.items():
+        ok = {"200": {"description": description, "content": {mimetype: {
+            "schema": {"type": "string", "format": "binary"}}}},
+            "304": {"description": "Not modified (If-None-Match gave its ETag)"}}
+        for path, summary in (
+            (f"/assessments/{{assessment_id}}.{extension}",
+             f"The full {extension.upper()} of the revision the caller reads (web team 403)"),
+            (f"/assessments/{{assessment_id}}/published.{extension}",
+             f"The depersonalised {extension.upper()}, of the newest signed revision once "
+             "there is one (authors, DEG chair, web team)"),
+        ):
+            spec.path(path, operations={"get": {
+                "summary": summary, "description": DURING_A_REVIEW,
+                "parameters": [assessment_id], "responses": {**ok, **refusals}}})
 
 
 @api_blueprint.get("/openapi.json")

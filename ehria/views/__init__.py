@@ -15,6 +15,7 @@ def register_views(app: Flask) -> None:
         infrastructure,
         officer,
         publication,
+        reviews,
         scrutiny,
         template_helpers,
         template_move,
@@ -33,6 +34,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(template_move.blueprint)
     app.register_blueprint(publication.blueprint)
     app.register_blueprint(publication.public_blueprint)
+    app.register_blueprint(reviews.blueprint)
     template_helpers.register(app)
     # Flask's own static route is public by nature.
     app.view_functions["static"].access = "public"

@@ -1,4 +1,5 @@
-"""PDF downloads and the redactions preview for signed-in users (the API has its own)."""
+"""PDF and Word downloads and the redactions preview for signed-in users (the API has
+its own)."""
 
 from __future__ import annotations
 
@@ -7,28 +8,68 @@ from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import StringField
 
-from ehria.document_responses import document_response, may_prepare_publication
+from ehria.document_responses import (
+    document_response,
+    may_prepare_publication,
+    revision_for_documents,
+)
 from ehria.documents import redactions_for, source_for
 from ehria.extensions import db
+from ehria.models import Assessment, Revision
 from ehria.permissions import is_chair_of, reads_in_full, visible_revision
 from ehria.redaction_phrases import PhraseRefused, add_phrase
 from ehria.route_access import signed_in
 from ehria.views.pages import assessment_for_page, error_list
+from ehria.word_responses import word_response
 from forms.base import BaseForm
 
 blueprint = Blueprint("downloads", __name__, url_prefix="/assessments")
 
 
+def _documents(assessment_id: int, *, in_full: bool) -> tuple[Assessment, Revision]:
+    """The assessment and the revision whose documents the user is served: 404 when they
+    may not see it (nor its published revision during a review), 403 when they see it but
+    not this document (the web team works from the depersonalised one only)."""
+    assessment = db.session.get(Assessment, assessment_id)
+    revision = revision_for_documents(current_user, assessment) if assessment else None
+    if revision is None:
+        abort(404)
+    allowed = reads_in_full if in_full else may_prepare_publication
+    if not allowed(current_user, assessment):
+        abort(403)
+    return assessment, revision
+
+
 @blueprint.get("/<int:assessment_id>/document.pdf")
 @signed_in()
 def full_pdf(assessment_id: int):
-    """The full PDF of the revision the user reads: DRAFT until signed off. The web team
-    works from the depersonalised one only."""
-    assessment = assessment_for_page(assessment_id)
-    if not reads_in_full(current_user, assessment):
-        abort(403)
-    return document_response(assessment, visible_revision(current_user, assessment),
-                             depersonalised=False)
+    """The full PDF of the revision the user reads: DRAFT until signed off."""
+    assessment, revision = _documents(assessment_id, in_full=True)
+    return document_response(assessment, revision, depersonalised=False)
+
+
+@blueprint.get("/<int:assessment_id>/published.pdf")
+@signed_in()
+def published_pdf(assessment_id: int):
+    """The depersonalised PDF, for publication."""
+    assessment, revision = _documents(assessment_id, in_full=False)
+    return document_response(assessment, revision, depersonalised=True)
+
+
+@blueprint.get("/<int:assessment_id>/document.docx")
+@signed_in()
+def full_docx(assessment_id: int):
+    """The full document in Word, of the same revision as the full PDF."""
+    assessment, revision = _documents(assessment_id, in_full=True)
+    return word_response(assessment, revision, depersonalised=False)
+
+
+@blueprint.get("/<int:assessment_id>/published.docx")
+@signed_in()
+def published_docx(assessment_id: int):
+    """The depersonalised document in Word, as the depersonalised PDF."""
+    assessment, revision = _documents(assessment_id, in_full=False)
+    return word_response(assessment, revision, depersonalised=True)
 
 
 def _for_publication(assessment_id: int):
@@ -36,15 +77,6 @@ def _for_publication(assessment_id: int):
     if not may_prepare_publication(current_user, assessment):
         abort(403)
     return assessment
-
-
-@blueprint.get("/<int:assessment_id>/published.pdf")
-@signed_in()
-def published_pdf(assessment_id: int):
-    """The depersonalised PDF, for publication."""
-    assessment = _for_publication(assessment_id)
-    return document_response(assessment, visible_revision(current_user, assessment),
-                             depersonalised=True)
 
 
 class PhraseForm(BaseForm):

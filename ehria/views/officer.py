@@ -27,11 +27,12 @@ from ehria.progress import (
     reveals,
     tasks,
 )
+from ehria.publication_register import published_record
 from ehria.records import comments_by_path, comments_of
 from ehria.roles import Role
 from ehria.route_access import signed_in
 from ehria.views.pages import assessment_for_page, error_list
-from ehria.workflow import Action, NotReady, WorkflowError, apply
+from ehria.workflow import Action, NotReady, WorkflowError, allowed_actions, apply
 from forms.assessments import StartAssessmentForm, SubmitForm
 from forms.base import same_value_choices
 from forms.step_runner import BadButton, Destination, StepPage, StepRunner, UnknownStep
@@ -87,6 +88,8 @@ def task_list(assessment_id: int):
         comments=_comments_by_path(assessment),
         newer_form=(live_version() if assessment.is_editable
                     and revision.template_version != live_version() else None),
+        may_review=Action.REVIEW in allowed_actions(current_user, assessment),
+        published=published_record(assessment),
     )
 
 

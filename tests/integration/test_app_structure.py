@@ -16,7 +16,7 @@ from ehria.extensions import db
 WEB_LAYER = {
     "__init__.py", "auth.py", "cli.py", "config.py", "database_outage.py",
     "document_responses.py", "errors.py", "extensions.py", "route_access.py", "security.py",
-    "url_converters.py",
+    "url_converters.py", "word_responses.py",
 }
 WEB_PACKAGES = ("views", "api")
 # What a domain module may not import: request state, sessions, forms, views, the API.

@@ -22,9 +22,15 @@ STATE_BEFORE = {
     "review": "published", "add_author": "draft",
     # once the web team may see it: what they read is the depersonalised version only
     "read_signed": "signed_off", "history_signed": "signed_off", "full_pdf": "signed_off",
-    "published_pdf": "signed_off",
+    "published_pdf": "signed_off", "full_docx": "signed_off", "published_docx": "signed_off",
+    # during a review the new draft is its authors', the published revision's documents
+    # stay with those who had them
+    "full_pdf_in_review": "in_review", "published_pdf_in_review": "in_review",
+    "full_docx_in_review": "in_review", "published_docx_in_review": "in_review",
 }
-READS = ("read", "history", "read_signed", "history_signed", "full_pdf", "published_pdf")
+DOCUMENTS = ("full_pdf", "published_pdf", "full_docx", "published_docx")
+READS = ("read", "history", "read_signed", "history_signed", *DOCUMENTS,
+         *(f"{d}_in_review" for d in DOCUMENTS))
 IN_FULL = {"author", "co_author", "author_chair", "chair", "admin"}
 ALLOWED = {
     "read": {"author", "co_author", "author_chair", "chair", "admin"},
@@ -41,6 +47,9 @@ ALLOWED = {
     "full_pdf": IN_FULL,
     "published_pdf": {"author", "co_author", "author_chair", "chair", "web"},
 }
+for _document in DOCUMENTS:
+    ALLOWED[_document] = ALLOWED[_document.replace("docx", "pdf")]
+    ALLOWED[f"{_document}_in_review"] = ALLOWED[_document]
 # Who can see an assessment in each state (else 404): authors and admins always, the
 # department's chairs once submitted, the web team once signed off.
 VISIBLE = {
@@ -48,6 +57,7 @@ VISIBLE = {
     "submitted": {"author", "co_author", "author_chair", "admin", "chair"},
     "signed_off": {"author", "co_author", "author_chair", "admin", "chair", "web"},
     "published": {"author", "co_author", "author_chair", "admin", "chair", "web"},
+    "in_review": {"author", "co_author", "author_chair", "admin", "chair", "web"},
 }
 
 
@@ -86,6 +96,8 @@ def bring_to(apis, state: str) -> int:
     if state == "signed_off":
         return number
     publish(apis["web"], number)
+    if state == "in_review":
+        ok(author.post(f"/assessments/{number}/review", {}))
     return number
 
 
@@ -95,10 +107,11 @@ def attempt(api, action: str, number: int, version: str):
         return api.get(path)
     if action in ("history", "history_signed"):
         return api.get(f"{path}/history")
-    if action == "full_pdf":
-        return api.get(f"{path}.pdf")
-    if action == "published_pdf":
-        return api.get(f"{path}/published.pdf")
+    if action.startswith(DOCUMENTS):
+        document = action.removesuffix("_in_review")
+        kind, extension = document.split("_")
+        return api.get(f"{path}.{extension}" if kind == "full"
+                       else f"{path}/published.{extension}")
     if action == "patch":
         return api.patch(path, {"answers": {"key_details": {"section": "Changed"}}}, version)
     if action == "add_author":
@@ -143,4 +156,67 @@ def test_each_persona_gets_exactly_its_rights(world, action):
             wrong.append((persona, "changed the assessment", after.status))
         if not unchanged or (response.status_code == 200 and action not in READS):
             number = None  # it may have moved on: the next persona gets a fresh one
+    assert wrong == []
+
+
+# -- the pages' routes of issue 14: starting a review, the Word documents, the PDFs during
+# a review. Signed out, a page sends to sign-in (302); a refusal is 404 or 403 as above.
+
+EMAILS = {
+    "author": "author@example.gov.uk", "co_author": "co@example.gov.uk",
+    "colleague": "colleague@example.gov.uk", "outsider": "outsider@example.gov.uk",
+    "chair": "chair@example.gov.uk", "other_chair": "other.chair@example.gov.uk",
+    "author_chair": "both@example.gov.uk", "web": "web@example.gov.uk",
+    "admin": "admin@example.gov.uk",
+}
+PAGES = {  # action: (method, path after /assessments/<id>, state, who may, success status)
+    "start_review_page": ("GET", "/start-review", "published", ALLOWED["review"], 200),
+    "start_review": ("POST", "/start-review", "published", ALLOWED["review"], 302),
+    "full_docx_page": ("GET", "/document.docx", "signed_off", ALLOWED["full_docx"], 200),
+    "published_docx_page": ("GET", "/published.docx", "signed_off",
+                            ALLOWED["published_docx"], 200),
+    "full_pdf_page_in_review": ("GET", "/document.pdf", "in_review",
+                                ALLOWED["full_pdf_in_review"], 200),
+    "published_pdf_page_in_review": ("GET", "/published.pdf", "in_review",
+                                     ALLOWED["published_pdf_in_review"], 200),
+    "published_docx_page_in_review": ("GET", "/published.docx", "in_review",
+                                      ALLOWED["published_docx_in_review"], 200),
+}
+
+
+@pytest.mark.parametrize("action", list(PAGES))
+def test_each_persona_gets_exactly_its_rights_in_the_pages(world, client, action):
+    method, suffix, state, allowed, success = PAGES[action]
+    wrong = []
+    number: int | None = None
+    for persona in PERSONAS:
+        if number is None:
+            number = bring_to(world, state)
+        client.post("/sign-out")
+        if persona != "anonymous":
+            client.post("/sign-in", data={"email": EMAILS[persona],
+                                          "password": "a-long-password"})
+        before = db.session.get(Assessment, number)
+        status_before, version_before = before.status, str(before.lock_version)
+
+        response = client.open(f"/assessments/{number}{suffix}", method=method)
+
+        if persona == "anonymous":
+            expected = 302
+        elif persona in allowed:
+            expected = success
+        else:
+            expected = 403 if persona in VISIBLE[state] else 404
+        db.session.expire_all()
+        after = db.session.get(Assessment, number)
+        unchanged = (after.status, str(after.lock_version)) == (status_before, version_before)
+        if response.status_code != expected:
+            wrong.append((persona, expected, response.status_code))
+        elif persona == "anonymous" and "/sign-in" not in response.headers["Location"]:
+            wrong.append((persona, "not sent to sign in", response.headers["Location"]))
+        elif (expected != success or method == "GET") and not unchanged:
+            wrong.append((persona, "changed the assessment", after.status))
+        if not unchanged:
+            number = None  # it moved on: the next persona gets a fresh one
+    client.post("/sign-out")
     assert wrong == []

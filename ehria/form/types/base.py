@@ -6,7 +6,9 @@ WTForms field of its step page and the conversions to and from it, the answer in
 (`text`: one function for check your answers, the chair's review, the revision history,
 the PDF and the CSV), and the names of its two partials: `templates/types/<name>.html`
 (the step page's input and the answer on a page) and `templates/pdf/types/<name>.html`
-(the answer in the PDF). Adding a type is one module here and those two partials.
+(the answer in the PDF), and the Word document's layout of its answer (`word_layout`,
+one of the layouts of ehria.word_blocks). Adding a type is one module here and those two
+partials (and a Word layout only when none of the existing ones fits).
 """
 
 from __future__ import annotations
@@ -140,6 +142,11 @@ class FieldType:
     def prints_as_marks(self, field: AnyField) -> bool:
         """In the PDF's tables, a column per choice with a tick (a Yes/No column)."""
         return False
+
+    # The Word document lays a block of this type out as: "answer" (its answer in words
+    # under its label), "marks" (a grid with a column per choice), "table" (fixed rows),
+    # "rows" (repeating rows). The layouts themselves are ehria.word_blocks'.
+    word_layout = "answer"
 
     def pdf_block_key(self, field: Field) -> object | None:
         """Neighbouring fields of a question with the same key print as one block (a grid

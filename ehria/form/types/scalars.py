@@ -210,6 +210,7 @@ class ChoiceType(FieldType):
     per choice in the PDF's tables (`inline: false` in the template stacks them)."""
 
     name = "choice"
+    word_layout = "marks"
     may_be_column = True
     accepts_options = ("choices", "inline")
 

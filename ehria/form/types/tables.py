@@ -80,6 +80,7 @@ class KeyedTableType(FieldType):
     first column, as the paper form prints every row."""
 
     name = "table"
+    word_layout = "table"
     has_rows = True
     accepts_options = ("columns", "rows", "row_groups", "keep_empty_rows")
 
@@ -252,6 +253,7 @@ class RowsType(FieldType):
     needed, with at least one row when the field is required."""
 
     name = "rows"
+    word_layout = "rows"
     repeats = True
     accepts_options = ("columns", "max_rows")
 
