@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 
 from sqlalchemy import select
@@ -40,6 +40,8 @@ def _plain(value: object) -> object:
     if isinstance(value, datetime):
         moment = value if value.tzinfo else value.replace(tzinfo=UTC)
         return moment.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -48,7 +50,8 @@ def _plain(value: object) -> object:
 
 
 def source_fingerprint(source: DocumentSource, depersonalised: bool) -> str:
-    printed = _plain(asdict(source))
+    printed = _plain({key: value for key, value in asdict(source).items()
+                      if key != "draft_definition"})  # previews are never cached
     return sha256_hex(canonical_json({"source": printed, "depersonalised": depersonalised,
                                       "renderer": renderer_fingerprint()}))
 
