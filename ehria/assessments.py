@@ -144,6 +144,7 @@ def create_assessment(author: User, answers: dict,
     assessment = Assessment(
         department=department,
         created_by=author,
+        lead_id=author.id,
         status=Status.DRAFT,
         current_revision=1,
         policy_name=str(get_path(answers, definition.assessment.name)),

@@ -111,6 +111,8 @@ class Assessment(db.Model):
     reference: Mapped[str | None] = mapped_column(String(32), unique=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # The author who leads it (ehria.co_authors); the starter until they hand it on.
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     status: Mapped[Status] = mapped_column(
         Enum(Status, native_enum=False, length=20, create_constraint=False,
              values_callable=lambda statuses: [s.value for s in statuses]),
@@ -125,7 +127,7 @@ class Assessment(db.Model):
     __mapper_args__ = {"version_id_col": lock_version}
 
     department: Mapped[Department] = relationship(lazy="joined")
-    created_by: Mapped[User] = relationship()
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     author_rows: Mapped[list[AssessmentAuthor]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="AssessmentAuthor.added_at"
     )
@@ -173,6 +175,13 @@ class Assessment(db.Model):
 
     def is_author(self, user: User) -> bool:
         return any(row.user_id == user.id for row in self.author_rows)
+
+    @property
+    def lead(self) -> User | None:
+        """The lead author: the one named lead, else the longest-standing author."""
+        authors = self.authors
+        return next((u for u in authors if u.id == self.lead_id),
+                    authors[0] if authors else None)
 
     @property
     def revision(self) -> Revision:

@@ -25,7 +25,6 @@ from ehria.form import load_definition
 from ehria.form.paths import get_path
 from ehria.models import (
     Assessment,
-    AssessmentAuthor,
     Comment,
     Notification,
     Revision,
@@ -336,19 +335,3 @@ def apply(assessment: Assessment, user: User, action: Action, body: dict | None 
         raise Conflict("Someone else changed this assessment at the same moment. "
                        "Reload it to see where it stands.") from error
     return Outcome(assessment, transition.event, messages)
-
-
-def add_co_author(assessment: Assessment, user: User, co_author: User | None) -> None:
-    """Authors invite lead officers of any department, who then edit and submit too."""
-    if not assessment.is_author(user):
-        raise NotAllowed("Only its authors can add co-authors.")
-    if not assessment.is_editable:
-        raise WrongState("Co-authors can be added while it is a draft or returned.")
-    if co_author is None or not co_author.active or not co_author.has_role(Role.LEAD_OFFICER):
-        raise NotReady("Co-authors must be lead officers with an account.",
-                       fields={"email": ["Enter the e-mail address of a lead officer"]})
-    if assessment.is_author(co_author):
-        return
-    assessment.author_rows.append(AssessmentAuthor(user=co_author, added_at=utcnow()))
-    assessment.updated_at = utcnow()
-    record_event(assessment, user, "co_author_added", detail={"email": co_author.email})

@@ -131,6 +131,12 @@ def build_spec() -> dict:
                 "type": "object", "properties": fields}}}},
             "responses": _responses(200, "Assessment", 400, 403, 404, 409, 422),
         }})
+    spec.path("/assessments/{assessment_id}/authors/{email}", operations={"delete": {
+        "summary": "Remove an author (authors); the last author, or the lead until they "
+                   "hand the lead on, cannot be removed: 409",
+        "parameters": [assessment_id, {"name": "email", "in": "path", "required": True,
+                                       "schema": {"type": "string"}}],
+        "responses": _responses(200, "Assessment", 403, 404, 409)}})
     spec.path("/assessments/{assessment_id}/history", operations={"get": {
         "summary": "Audit events, oldest first (authors, DEG chairs, admins; web team 403)",
         "parameters": [assessment_id],

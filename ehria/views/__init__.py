@@ -12,6 +12,7 @@ def register_views(app: Flask) -> None:
         home,
         infrastructure,
         officer,
+        people,
         publication,
         scrutiny,
         template_helpers,
@@ -23,6 +24,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(home.blueprint)
     app.register_blueprint(infrastructure.blueprint)
     app.register_blueprint(officer.blueprint)
+    app.register_blueprint(people.blueprint)
     app.register_blueprint(scrutiny.blueprint)
     app.register_blueprint(downloads.blueprint)
     app.register_blueprint(publication.blueprint)

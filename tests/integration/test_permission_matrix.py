@@ -14,12 +14,19 @@ from tests.integration.workflow_helpers import create, ok, publish, sign_off, su
 
 PERSONAS = (
     "anonymous", "author", "co_author", "colleague", "outsider", "chair", "other_chair",
-    "author_chair", "web", "admin",
+    "author_chair", "web", "admin", "removed",
 )
+EMAILS = {
+    "author": "author@example.gov.uk", "co_author": "co@example.gov.uk",
+    "colleague": "colleague@example.gov.uk", "outsider": "outsider@example.gov.uk",
+    "chair": "chair@example.gov.uk", "other_chair": "other.chair@example.gov.uk",
+    "author_chair": "both@example.gov.uk", "web": "web@example.gov.uk",
+    "admin": "admin@example.gov.uk", "removed": "removed@example.gov.uk",
+}
 STATE_BEFORE = {
     "read": "submitted", "history": "submitted", "patch": "draft", "submit": "draft",
     "return": "submitted", "sign_off": "submitted", "publish": "signed_off",
-    "review": "published", "add_author": "draft",
+    "review": "published", "add_author": "draft", "remove_author": "draft",
     # once the web team may see it: what they read is the depersonalised version only
     "read_signed": "signed_off", "history_signed": "signed_off", "full_pdf": "signed_off",
     "published_pdf": "signed_off",
@@ -36,6 +43,7 @@ ALLOWED = {
     "publish": {"web"},
     "review": {"author", "co_author", "author_chair"},
     "add_author": {"author", "co_author", "author_chair"},
+    "remove_author": {"author", "co_author", "author_chair"},
     "read_signed": IN_FULL | {"web"},  # the web team's copy depersonalised (tested apart)
     "history_signed": IN_FULL,
     "full_pdf": IN_FULL,
@@ -66,6 +74,8 @@ def world(factory, api_as):
         "author_chair": factory.user("both@example.gov.uk", "lead_officer", "deg_chair"),
         "web": factory.user("web@example.gov.uk", "web_team", department=None),
         "admin": factory.user("admin@example.gov.uk", "admin", department=None),
+        # an author once, removed since: no more than a colleague who never was
+        "removed": factory.user("removed@example.gov.uk", "lead_officer"),
     }
     apis = {name: api_as(user) for name, user in users.items()}
     apis["anonymous"] = api_as(None)
@@ -75,8 +85,9 @@ def world(factory, api_as):
 def bring_to(apis, state: str) -> int:
     author = apis["author"]
     number = create(author)["id"]
-    for email in ("co@example.gov.uk", "both@example.gov.uk"):
+    for email in ("co@example.gov.uk", "both@example.gov.uk", "removed@example.gov.uk"):
         ok(author.post(f"/assessments/{number}/authors", {"email": email}))
+    ok(author.delete(f"/assessments/{number}/authors/removed@example.gov.uk"))
     if state == "draft":
         return number
     submit(author, number)
@@ -103,6 +114,8 @@ def attempt(api, action: str, number: int, version: str):
         return api.patch(path, {"answers": {"key_details": {"section": "Changed"}}}, version)
     if action == "add_author":
         return api.post(f"{path}/authors", {"email": "colleague@example.gov.uk"})
+    if action == "remove_author":
+        return api.delete(f"{path}/authors/co@example.gov.uk")
     body = {"declaration": True} if action == "submit" else {}
     if action == "return":
         body = {"comment": "Please look again."}
@@ -143,4 +156,57 @@ def test_each_persona_gets_exactly_its_rights(world, action):
             wrong.append((persona, "changed the assessment", after.status))
         if not unchanged or (response.status_code == 200 and action not in READS):
             number = None  # it may have moved on: the next persona gets a fresh one
+    assert wrong == []
+
+
+# -- the pages (issue 16) -------------------------------------------------------------------
+
+# Each page: its method, the path after /assessments/<id>, the state it is tried in, and
+# who may use it (everyone else who can see the assessment gets 403, the rest 404).
+PAGES = {
+    "invite": ("GET", "/people/invite", "draft", {"author", "co_author", "author_chair"}),
+    "hand_lead": ("GET", "/people/lead", "draft", {"author", "co_author", "author_chair"}),
+    "remove": ("POST", "/people/{co}/remove", "draft", {"author", "co_author", "author_chair"}),
+}
+
+
+def sign_in_as(client, persona: str) -> None:
+    client.post("/sign-out")
+    if persona != "anonymous":
+        client.post("/sign-in", data={"email": EMAILS[persona],
+                                      "password": "a-long-password"})
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_each_persona_gets_exactly_its_rights_in_the_pages(world, client, page):
+    """The same personas through the pages: 200 (or a redirect after a POST) for those
+    allowed, 403 for those who see it and may not, 404 for the rest, sign-in for anyone
+    anonymous; a refusal changes nothing."""
+    method, tail, state, allowed = PAGES[page]
+    from ehria.accounts import find_user
+
+    wrong = []
+    number: int | None = None
+    for persona in PERSONAS:
+        if number is None:
+            number = bring_to(world, state)
+        path = f"/assessments/{number}" + tail.format(co=find_user(EMAILS["co_author"]).id)
+        before = db.session.get(Assessment, number)
+        version_before = before.lock_version
+        sign_in_as(client, persona)
+        response = client.open(path, method=method)
+        if persona == "anonymous":
+            expected = {302}
+        elif persona in allowed:
+            expected = {200} if method == "GET" else {302, 303}
+        else:
+            expected = {403} if persona in VISIBLE[state] else {404}
+        db.session.expire_all()
+        after = db.session.get(Assessment, number)
+        if response.status_code not in expected:
+            wrong.append((persona, expected, response.status_code))
+        elif persona not in allowed and after.lock_version != version_before:
+            wrong.append((persona, "changed the assessment"))
+        if method != "GET" and persona in allowed:
+            number = None
     assert wrong == []
