@@ -255,6 +255,30 @@ class Signature(db.Model):
     user: Mapped[User] = relationship()
 
 
+class Thread(db.Model):
+    """A conversation on one answer path (or, path None, the whole assessment): started by
+    a DEG chair's comment, answered by the authors, resolved (or reopened) by the chair.
+    It belongs to the assessment, so it carries over revisions (ehria.threads)."""
+
+    __tablename__ = "threads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)
+    path: Mapped[str | None] = mapped_column(String(200))
+    revision: Mapped[int]  # the revision it was started on
+    started_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = timestamp(default=utcnow)
+    resolved_at: Mapped[datetime | None] = timestamp(nullable=True)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    comments: Mapped[list[Comment]] = relationship(
+        back_populates="thread", order_by="Comment.id", lazy="selectin")
+
+    @property
+    def resolved(self) -> bool:
+        return self.resolved_at is not None
+
+
 class Comment(db.Model):
     """A DEG chair's comment (general, or on one answer path) or an author's reply."""
 
@@ -262,6 +286,7 @@ class Comment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)
+    thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id"), index=True)
     revision: Mapped[int]
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     path: Mapped[str | None] = mapped_column(String(200))
@@ -269,6 +294,7 @@ class Comment(db.Model):
     at: Mapped[datetime] = timestamp(default=utcnow)
 
     author: Mapped[User] = relationship(lazy="joined")
+    thread: Mapped[Thread | None] = relationship(back_populates="comments")
 
 
 class SignedRecord(db.Model):

@@ -105,4 +105,4 @@ def token_required(*roles: Role) -> Callable[[View], View]:
     return decorate
 
 
-from ehria.api import assessments, documents, openapi, reference, workflow  # noqa: E402,F401  (registers routes)
+from ehria.api import assessments, documents, openapi, reference, threads, workflow  # noqa: E402,F401  (registers routes)

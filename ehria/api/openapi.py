@@ -137,6 +137,7 @@ def build_spec() -> dict:
         "parameters": [assessment_id, {"name": "email", "in": "path", "required": True,
                                        "schema": {"type": "string"}}],
         "responses": _responses(200, "Assessment", 403, 404, 409)}})
+    _thread_paths(spec, assessment_id)
     spec.path("/assessments/{assessment_id}/history", operations={"get": {
         "summary": "Audit events, oldest first (authors, DEG chairs, admins; web team 403)",
         "parameters": [assessment_id],
@@ -168,6 +169,42 @@ def build_spec() -> dict:
     document = spec.to_dict()
     document["security"] = [{"bearer": []}]
     return document
+
+
+THREAD = {"type": "object", "properties": {
+    "id": {"type": "integer"}, "path": {"type": "string", "nullable": True},
+    "resolved": {"type": "boolean"},
+    "comments": {"type": "array", "items": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "author": {"type": "string"},
+        "at": {"type": "string", "format": "date-time"}, "text": {"type": "string"}}}}}}
+
+
+def _thread_paths(spec: APISpec, assessment_id: dict) -> None:
+    """Comment threads (ehria.threads): read, start or reply, resolve, reopen."""
+    spec.path("/assessments/{assessment_id}/threads", operations={
+        "get": {"summary": "Comment threads, oldest first (authors, the department's DEG "
+                           "chairs, admins; web team 403); `path` null for the overall "
+                           "comment; a return's comments appear as new threads",
+                "parameters": [assessment_id],
+                "responses": _responses(200, {"type": "array", "items": THREAD}, 403, 404)},
+        "post": {"summary": "Start a thread ({path, text}; path null for the whole "
+                            "assessment, else a question of its template) or reply "
+                            "({reply_to, text}) (authors, the department's DEG chair)",
+                 "parameters": [assessment_id],
+                 "requestBody": {"content": {"application/json": {"schema": {
+                     "type": "object", "properties": {
+                         "path": {"type": "string", "nullable": True},
+                         "reply_to": {"type": "integer"}, "text": {"type": "string"}}}}}},
+                 "responses": _responses(201, THREAD, 403, 404, 422)},
+    })
+    thread_id = {"name": "thread_id", "in": "path", "required": True,
+                 "schema": {"type": "integer"}}
+    for action, words in (("resolve", "Mark a thread resolved"), ("reopen", "Reopen a thread")):
+        spec.path(f"/assessments/{{assessment_id}}/threads/{{thread_id}}/{action}",
+                  operations={"post": {
+                      "summary": f"{words} (the department's DEG chair; authors 403)",
+                      "parameters": [assessment_id, thread_id],
+                      "responses": _responses(200, THREAD, 403, 404)}})
 
 
 @api_blueprint.get("/openapi.json")

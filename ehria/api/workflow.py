@@ -105,7 +105,7 @@ def add_author(assessment_id: int):
         assessment, api_user(), email, already_ok=True))
 
 
-@api_blueprint.delete("/assessments/<int:assessment_id>/authors/<path:email>")
+@api_blueprint.delete("/assessments/<int:assessment_id>/authors/<email>")
 @token_required()
 def remove_author(assessment_id: int, email: str):
     """An author takes an author off (themselves included); the last one stays (409)."""

@@ -16,6 +16,7 @@ def register_views(app: Flask) -> None:
         publication,
         scrutiny,
         template_helpers,
+        threads,
     )
 
     app.register_blueprint(admin.blueprint)
@@ -25,6 +26,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(infrastructure.blueprint)
     app.register_blueprint(officer.blueprint)
     app.register_blueprint(people.blueprint)
+    app.register_blueprint(threads.blueprint)
     app.register_blueprint(scrutiny.blueprint)
     app.register_blueprint(downloads.blueprint)
     app.register_blueprint(publication.blueprint)

@@ -30,8 +30,14 @@ STATE_BEFORE = {
     # once the web team may see it: what they read is the depersonalised version only
     "read_signed": "signed_off", "history_signed": "signed_off", "full_pdf": "signed_off",
     "published_pdf": "signed_off",
+    "threads": "returned", "start_thread": "submitted", "reply": "returned",
+    "resolve": "returned", "reopen": "returned",
 }
-READS = ("read", "history", "read_signed", "history_signed", "full_pdf", "published_pdf")
+READS = ("read", "history", "read_signed", "history_signed", "full_pdf", "published_pdf",
+         "threads")
+# Changes to threads leave the assessment's status and version as they were: checked by
+# the threads they leave instead.
+THREAD_CHANGES = ("start_thread", "reply", "resolve", "reopen")
 IN_FULL = {"author", "co_author", "author_chair", "chair", "admin"}
 ALLOWED = {
     "read": {"author", "co_author", "author_chair", "chair", "admin"},
@@ -48,12 +54,18 @@ ALLOWED = {
     "history_signed": IN_FULL,
     "full_pdf": IN_FULL,
     "published_pdf": {"author", "co_author", "author_chair", "chair", "web"},
+    "threads": IN_FULL,
+    "start_thread": {"author", "co_author", "author_chair", "chair"},
+    "reply": {"author", "co_author", "author_chair", "chair"},
+    "resolve": {"chair"},  # authors get 403, a chair who co-wrote it too
+    "reopen": {"chair"},
 }
 # Who can see an assessment in each state (else 404): authors and admins always, the
 # department's chairs once submitted, the web team once signed off.
 VISIBLE = {
     "draft": {"author", "co_author", "author_chair", "admin"},
     "submitted": {"author", "co_author", "author_chair", "admin", "chair"},
+    "returned": {"author", "co_author", "author_chair", "admin", "chair"},
     "signed_off": {"author", "co_author", "author_chair", "admin", "chair", "web"},
     "published": {"author", "co_author", "author_chair", "admin", "chair", "web"},
 }
@@ -93,6 +105,9 @@ def bring_to(apis, state: str) -> int:
     submit(author, number)
     if state == "submitted":
         return number
+    if state == "returned":
+        ok(apis["chair"].post(f"/assessments/{number}/return", {"comment": "Say more."}))
+        return number
     sign_off(apis["chair"], number)
     if state == "signed_off":
         return number
@@ -116,17 +131,45 @@ def attempt(api, action: str, number: int, version: str):
         return api.post(f"{path}/authors", {"email": "colleague@example.gov.uk"})
     if action == "remove_author":
         return api.delete(f"{path}/authors/co@example.gov.uk")
+    if action in THREAD_CHANGES or action == "threads":
+        return thread_attempt(api, action, number)
     body = {"declaration": True} if action == "submit" else {}
     if action == "return":
         body = {"comment": "Please look again."}
     return api.post(f"{path}/{action.replace('_', '-')}", body)
 
 
+def first_thread(number: int) -> int:
+    from ehria.models import Thread
+
+    return db.session.query(Thread.id).filter_by(assessment_id=number).order_by(
+        Thread.id).first()[0]
+
+
+def thread_attempt(api, action: str, number: int):
+    path = f"/assessments/{number}/threads"
+    if action == "threads":
+        return api.get(path)
+    if action == "start_thread":
+        return api.post(path, {"path": None, "text": "A thought."})
+    if action == "reply":
+        return api.post(path, {"reply_to": first_thread(number), "text": "Done."})
+    return api.post(f"{path}/{first_thread(number)}/{action}")
+
+
+def thread_state(number: int) -> list:
+    from ehria.models import Thread
+
+    db.session.expire_all()
+    return [(t.id, t.resolved, len(t.comments)) for t in
+            db.session.query(Thread).filter_by(assessment_id=number).order_by(Thread.id)]
+
+
 def expected_status(action: str, persona: str) -> int:
     if persona == "anonymous":
         return 401
     if persona in ALLOWED[action]:
-        return 200
+        return 201 if action in ("start_thread", "reply") else 200
     return 403 if persona in VISIBLE[STATE_BEFORE[action]] else 404
 
 
@@ -143,6 +186,7 @@ def test_each_persona_gets_exactly_its_rights(world, action):
             number = bring_to(world, STATE_BEFORE[action])
         before = db.session.get(Assessment, number)
         status_before, version_before = before.status, str(before.lock_version)
+        threads_before = thread_state(number)
 
         response = attempt(world[persona], action, number, version_before)
 
@@ -150,11 +194,13 @@ def test_each_persona_gets_exactly_its_rights(world, action):
         db.session.expire_all()
         after = db.session.get(Assessment, number)
         unchanged = (after.status, str(after.lock_version)) == (status_before, version_before)
+        if action in THREAD_CHANGES:
+            unchanged = thread_state(number) == threads_before
         if response.status_code != expected:
             wrong.append((persona, expected, response.status_code, response.get_json()))
-        elif (expected != 200 or action in READS) and not unchanged:
+        elif (expected not in (200, 201) or action in READS) and not unchanged:
             wrong.append((persona, "changed the assessment", after.status))
-        if not unchanged or (response.status_code == 200 and action not in READS):
+        if not unchanged or (response.status_code in (200, 201) and action not in READS):
             number = None  # it may have moved on: the next persona gets a fresh one
     assert wrong == []
 
@@ -167,7 +213,15 @@ PAGES = {
     "invite": ("GET", "/people/invite", "draft", {"author", "co_author", "author_chair"}),
     "hand_lead": ("GET", "/people/lead", "draft", {"author", "co_author", "author_chair"}),
     "remove": ("POST", "/people/{co}/remove", "draft", {"author", "co_author", "author_chair"}),
+    "comments": ("GET", "/comments", "returned", IN_FULL),
+    "reply": ("POST", "/comments/{thread}/reply", "returned",
+              {"author", "co_author", "author_chair", "chair"}),
+    "resolve": ("POST", "/comments/{thread}/resolve", "returned", {"chair"}),
+    "reopen": ("POST", "/comments/{thread}/reopen", "returned", {"chair"}),
 }
+# Pages only DEG chairs may open refuse everyone else with 403 before looking further.
+CHAIRS_ONLY = {"resolve", "reopen"}
+CHAIR_ROLE = {"chair", "other_chair", "author_chair"}
 
 
 def sign_in_as(client, persona: str) -> None:
@@ -190,22 +244,28 @@ def test_each_persona_gets_exactly_its_rights_in_the_pages(world, client, page):
     for persona in PERSONAS:
         if number is None:
             number = bring_to(world, state)
-        path = f"/assessments/{number}" + tail.format(co=find_user(EMAILS["co_author"]).id)
+        path = f"/assessments/{number}" + tail.format(
+            co=find_user(EMAILS["co_author"]).id,
+            thread=first_thread(number) if state == "returned" else 0)
         before = db.session.get(Assessment, number)
         version_before = before.lock_version
         sign_in_as(client, persona)
-        response = client.open(path, method=method)
+        threads_before = thread_state(number)
+        response = client.open(path, method=method, data={"text": "Done."})
         if persona == "anonymous":
             expected = {302}
         elif persona in allowed:
             expected = {200} if method == "GET" else {302, 303}
+        elif page in CHAIRS_ONLY and persona not in CHAIR_ROLE:
+            expected = {403}
         else:
             expected = {403} if persona in VISIBLE[state] else {404}
         db.session.expire_all()
         after = db.session.get(Assessment, number)
         if response.status_code not in expected:
             wrong.append((persona, expected, response.status_code))
-        elif persona not in allowed and after.lock_version != version_before:
+        elif persona not in allowed and (after.lock_version != version_before
+                                         or thread_state(number) != threads_before):
             wrong.append((persona, "changed the assessment"))
         if method != "GET" and persona in allowed:
             number = None
