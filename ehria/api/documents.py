@@ -8,9 +8,14 @@ from flask import request
 
 from ehria.api import ApiError, api_blueprint, api_user, token_required
 from ehria.api.assessments import load_in_full, load_visible
-from ehria.document_responses import document_response, may_prepare_publication
+from ehria.document_responses import (
+    document_response,
+    may_prepare_publication,
+    with_history_response,
+)
 from ehria.documents import redactions_for, source_for
 from ehria.extensions import db
+from ehria.history import history_of
 from ehria.models import Assessment
 from ehria.permissions import visible_revision
 from ehria.redaction_phrases import PhraseRefused, add_phrase
@@ -19,9 +24,13 @@ from ehria.redaction_phrases import PhraseRefused, add_phrase
 @api_blueprint.get("/assessments/<int:assessment_id>.pdf")
 @token_required()
 def full_pdf(assessment_id: int):
+    """The full PDF; with `?history=1` its history as an appendix."""
     assessment = load_in_full(assessment_id)
-    return document_response(assessment, visible_revision(api_user(), assessment),
-                             depersonalised=False)
+    revision = visible_revision(api_user(), assessment)
+    if request.args.get("history") == "1":
+        return with_history_response(assessment, revision,
+                                     history_of(assessment, revision.number))
+    return document_response(assessment, revision, depersonalised=False)
 
 
 @api_blueprint.get("/assessments/<int:assessment_id>/published.pdf")

@@ -150,8 +150,13 @@ def build_spec() -> dict:
          "The full PDF of the revision the caller reads (web team 403)"),
         ("/assessments/{assessment_id}/published.pdf", "The depersonalised PDF"),
     ):
+        history = [{"name": "history", "in": "query", "required": False,
+                    "description": "1: the history (who changed what and when) as an "
+                                   "appendix; never in the depersonalised PDF",
+                    "schema": {"type": "integer", "enum": [1]}}] if path.endswith(
+            "}.pdf") else []
         spec.path(path, operations={"get": {
-            "summary": summary, "parameters": [assessment_id],
+            "summary": summary, "parameters": [assessment_id, *history],
             "responses": {**pdf, **{k: v for k, v in _responses(200, None, 403, 404).items()
                                     if k != "200"}}}})
     spec.path("/assessments/{assessment_id}/redactions", operations={

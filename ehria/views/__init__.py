@@ -9,6 +9,7 @@ def register_views(app: Flask) -> None:
         auth,
         council,
         downloads,
+        history,
         home,
         infrastructure,
         officer,
@@ -22,6 +23,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(admin.blueprint)
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(council.blueprint)
+    app.register_blueprint(history.blueprint)
     app.register_blueprint(home.blueprint)
     app.register_blueprint(infrastructure.blueprint)
     app.register_blueprint(officer.blueprint)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import StringField
 
-from ehria.document_responses import document_response, may_prepare_publication
+from ehria.document_responses import (
+    document_response,
+    may_prepare_publication,
+    with_history_response,
+)
 from ehria.documents import redactions_for, source_for
 from ehria.extensions import db
+from ehria.history import history_of
 from ehria.permissions import is_chair_of, reads_in_full, visible_revision
 from ehria.redaction_phrases import PhraseRefused, add_phrase
 from ehria.route_access import signed_in
@@ -27,8 +32,11 @@ def full_pdf(assessment_id: int):
     assessment = assessment_for_page(assessment_id)
     if not reads_in_full(current_user, assessment):
         abort(403)
-    return document_response(assessment, visible_revision(current_user, assessment),
-                             depersonalised=False)
+    revision = visible_revision(current_user, assessment)
+    if request.args.get("history") == "1":
+        return with_history_response(assessment, revision,
+                                     history_of(assessment, revision.number))
+    return document_response(assessment, revision, depersonalised=False)
 
 
 def _for_publication(assessment_id: int):

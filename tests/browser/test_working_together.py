@@ -142,3 +142,20 @@ def test_return_with_two_comments_reply_resubmit_see_what_changed_resolve_both(
     db.session.expire_all()
     assert all(t.resolved for t in db.session.scalars(select(Thread)))
     assert len(db.session.scalars(select(Thread)).all()) == 2
+
+
+def test_the_history_page_reads_in_words_and_filters(people, draft, api_as, signed_in_page):
+    api = api_as(people["officer"])
+    version = api.get(f"/assessments/{draft}").get_json()["version"]
+    assert api.patch(f"/assessments/{draft}", {"answers": {"policy": {
+        "target_groups": "Disabled children in rural areas."}}}, version).status_code == 200
+    officer = signed_in_page(people["officer"])
+    officer.goto(f"/assessments/{draft}")
+    officer.get_by_role("link", name="History: who changed what and when").click()
+    expect(officer.get_by_role("heading", name="History", exact=True)).to_be_visible()
+    expect(officer.get_by_text("Disabled children in rural areas.")).to_be_visible()
+    assert_accessible(officer)
+    officer.get_by_label("Show changes to").select_option("policy.what_is_changing")
+    officer.get_by_role("button", name="Filter").click()
+    expect(officer.get_by_text("Nothing to show for this question")).to_be_visible()
+    assert_accessible(officer)

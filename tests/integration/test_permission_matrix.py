@@ -218,6 +218,9 @@ PAGES = {
               {"author", "co_author", "author_chair", "chair"}),
     "resolve": ("POST", "/comments/{thread}/resolve", "returned", {"chair"}),
     "reopen": ("POST", "/comments/{thread}/reopen", "returned", {"chair"}),
+    "history": ("GET", "/history", "submitted", IN_FULL),
+    # once the web team sees it, they still never get the full PDF nor its history
+    "history_pdf": ("GET", "/document.pdf?history=1", "signed_off", IN_FULL),
 }
 # Pages only DEG chairs may open refuse everyone else with 403 before looking further.
 CHAIRS_ONLY = {"resolve", "reopen"}
