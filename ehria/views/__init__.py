@@ -16,6 +16,7 @@ def register_views(app: Flask) -> None:
         people,
         publication,
         scrutiny,
+        service_pages,
         template_helpers,
         threads,
     )
@@ -30,6 +31,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(people.blueprint)
     app.register_blueprint(threads.blueprint)
     app.register_blueprint(scrutiny.blueprint)
+    app.register_blueprint(service_pages.blueprint)
     app.register_blueprint(downloads.blueprint)
     app.register_blueprint(publication.blueprint)
     app.register_blueprint(publication.public_blueprint)

@@ -159,3 +159,17 @@ def test_the_history_page_reads_in_words_and_filters(people, draft, api_as, sign
     officer.get_by_role("button", name="Filter").click()
     expect(officer.get_by_text("Nothing to show for this question")).to_be_visible()
     assert_accessible(officer)
+
+
+@pytest.mark.parametrize(("link", "heading"), [
+    ("Help", "How to complete an EHRIA"),
+    ("Accessibility statement", "Accessibility statement for Equality and Human Rights "
+                                "Impact Assessments"),
+    ("Privacy notice", "Privacy notice"),
+    ("Cookies", "Cookies"),
+])
+def test_the_services_own_pages_from_the_footer(page, link, heading):
+    page.goto("/sign-in")
+    page.locator(".govuk-footer").get_by_role("link", name=link, exact=True).click()
+    expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
+    assert_accessible(page)
