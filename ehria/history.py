@@ -9,7 +9,8 @@ at the revision they may read: never printed in the depersonalised PDF.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -20,6 +21,7 @@ from ehria.form.words import answer_words
 from ehria.models import Assessment, Event, Signature, User
 from ehria.roles import ROLE_LABELS, Role
 
+COUNCIL_TIME_ZONE = ZoneInfo("Europe/London")  # as the pages show times
 NOT_RECORDED = "(not recorded: changed before the history kept answers)"
 
 WORDS = {
@@ -59,9 +61,8 @@ class Entry:
     @property
     def when(self) -> str:
         """ "1 December 2026, 19:40" on the council's clock, for the PDF."""
-        from ehria.views.template_helpers import datetime_words, local_time
-
-        return datetime_words(local_time(self.at))
+        moment = _aware(self.at).astimezone(COUNCIL_TIME_ZONE)
+        return f"{moment.day} {moment:%B %Y}, {moment:%H:%M}"
 
 
 def _what(event: Event) -> str:
@@ -128,8 +129,6 @@ def history_of(assessment: Assessment, up_to_revision: int,
 
 def _aware(at: datetime) -> datetime:
     """SQLite gives stored UTC times back without a zone."""
-    from datetime import UTC
-
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
