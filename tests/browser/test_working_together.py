@@ -173,3 +173,16 @@ def test_the_services_own_pages_from_the_footer(page, link, heading):
     page.locator(".govuk-footer").get_by_role("link", name=link, exact=True).click()
     expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
     assert_accessible(page)
+
+
+def test_the_home_page_searches_and_filters(people, draft, signed_in_page):
+    officer = signed_in_page(people["officer"])
+    officer.get_by_label("Policy name or reference").fill("short breaks")
+    officer.get_by_label("State").select_option("draft")
+    officer.get_by_role("button", name="Search").click()
+    expect(officer.get_by_role("link", name=READY["key_details"]["policy_name"])).to_be_visible()
+    assert_accessible(officer)
+    officer.get_by_label("State").select_option("published")
+    officer.get_by_role("button", name="Search").click()
+    expect(officer.get_by_text("No assessments match")).to_be_visible()
+    assert_accessible(officer)
