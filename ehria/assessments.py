@@ -144,6 +144,7 @@ def create_assessment(author: User, answers: dict,
     assessment = Assessment(
         department=department,
         created_by=author,
+        lead_id=author.id,
         status=Status.DRAFT,
         current_revision=1,
         policy_name=str(get_path(answers, definition.assessment.name)),
@@ -180,7 +181,8 @@ def update_answers(
                           "be edited.")
     revision = assessment.revision
     definition = load_definition(revision.template_version)
-    merged = deep_merge(revision.answers, patch)
+    previous = revision.answers
+    merged = deep_merge(previous, patch)
     departments = Departments(known=assessment.department)
     _check_answers(merged, revision.template_version, departments)
     changes = changed_paths(revision.answers, merged, within=patch)
@@ -205,7 +207,9 @@ def update_answers(
     assessment.policy_name = str(get_path(merged, definition.assessment.name) or "")
     assessment.department = department
     assessment.updated_at = now
-    record_event(assessment, actor, "answers_changed", changes)
+    # The old and new answer of each path, so the history page can say them in words.
+    record_event(assessment, actor, "answers_changed", changes, detail={"values": {
+        path: [get_path(previous, path), get_path(merged, path)] for path in changes}})
     try:
         db.session.flush()
     except StaleDataError as error:

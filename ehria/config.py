@@ -35,6 +35,11 @@ def _environment_settings() -> dict[str, object]:
     for name in ("EHRIA_SMTP_HOST", "EHRIA_SMTP_PORT", "EHRIA_MAIL_FROM", "COUNCIL_NAME"):
         if value := os.environ.get(name):
             settings[name] = value
+    # What the service's own pages say of the council (ehria.service_info).
+    for key in ("COUNCIL_CONTACT_EMAIL", "COUNCIL_DATA_PROTECTION_EMAIL",
+                "COUNCIL_ACCESSIBILITY_EMAIL", "COUNCIL_RETENTION", "ACCESSIBILITY_TESTED_ON"):
+        if value := os.environ.get(f"EHRIA_{key}"):
+            settings[key] = value
     if hours := os.environ.get("EHRIA_SESSION_HOURS"):
         hours_number = _number(hours, "EHRIA_SESSION_HOURS")
         settings["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=hours_number)

@@ -106,3 +106,16 @@ def pdf_response(data: bytes, filename: str, cache_control: str) -> Response:
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     response.headers["Cache-Control"] = cache_control
     return response
+
+
+def with_history_response(assessment: Assessment, revision: Revision,
+                          history: list) -> Response:
+    """The full PDF of `revision` with its history as an appendix (`?history=1`),
+    rendered afresh each time: the history grows, and it is never stored or published."""
+    record = db.session.scalar(select(SignedRecord).where(
+        SignedRecord.assessment_id == assessment.id, SignedRecord.revision == revision.number))
+    data = render_pdf(source_for(assessment, revision=revision), depersonalised=False,
+                      signed=record is not None, sha256=record.sha256 if record else None,
+                      history=history)
+    return pdf_response(data, f"{assessment.reference}-r{revision.number}-with-history.pdf",
+                        "private, no-store")

@@ -127,9 +127,13 @@ def render_pdf(
     signed: bool = False,
     sha256: str | None = None,
     url_fetcher: URLFetcher | None = None,
+    history: Sequence[object] | None = None,
 ) -> bytes:
-    """The assessment as a tagged A4 PDF; DRAFT on every page unless `signed`."""
-    html = render_html(source, depersonalised=depersonalised, signed=signed, sha256=sha256)
+    """The assessment as a tagged A4 PDF; DRAFT on every page unless `signed`. `history`
+    (ehria.history entries) is printed as an appendix of the full PDF, never of the
+    depersonalised one."""
+    html = render_html(source, depersonalised=depersonalised, signed=signed, sha256=sha256,
+                       history=None if depersonalised else history)
     document = HTML(
         string=html,
         base_url=PDF_STATIC_FOLDER.as_uri() + "/",
@@ -210,11 +214,13 @@ def render_html(
     depersonalised: bool = False,
     signed: bool = False,
     sha256: str | None = None,
+    history: Sequence[object] | None = None,
 ) -> str:
     """The HTML WeasyPrint lays out; also handy to look at in a browser while styling."""
-    return environment(PDF_TEMPLATE_FOLDER).get_template("assessment.html").render(
-        document_context(source, depersonalised=depersonalised, signed=signed, sha256=sha256)
-    )
+    context = document_context(source, depersonalised=depersonalised, signed=signed,
+                               sha256=sha256)
+    context["history"] = [] if depersonalised else list(history or [])
+    return environment(PDF_TEMPLATE_FOLDER).get_template("assessment.html").render(context)
 
 
 def document_context(

@@ -112,6 +112,8 @@ class Assessment(db.Model):
     reference: Mapped[str | None] = mapped_column(String(32), unique=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # The author who leads it (ehria.co_authors); the starter until they hand it on.
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     status: Mapped[Status] = mapped_column(
         Enum(Status, native_enum=False, length=20, create_constraint=False,
              values_callable=lambda statuses: [s.value for s in statuses]),
@@ -127,7 +129,7 @@ class Assessment(db.Model):
     __mapper_args__ = {"version_id_col": lock_version}
 
     department: Mapped[Department] = relationship(lazy="joined")
-    created_by: Mapped[User] = relationship()
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     author_rows: Mapped[list[AssessmentAuthor]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="AssessmentAuthor.added_at"
     )
@@ -175,6 +177,13 @@ class Assessment(db.Model):
 
     def is_author(self, user: User) -> bool:
         return any(row.user_id == user.id for row in self.author_rows)
+
+    @property
+    def lead(self) -> User | None:
+        """The lead author: the one named lead, else the longest-standing author."""
+        authors = self.authors
+        return next((u for u in authors if u.id == self.lead_id),
+                    authors[0] if authors else None)
 
     @property
     def revision(self) -> Revision:
@@ -248,6 +257,30 @@ class Signature(db.Model):
     user: Mapped[User] = relationship()
 
 
+class Thread(db.Model):
+    """A conversation on one answer path (or, path None, the whole assessment): started by
+    a DEG chair's comment, answered by the authors, resolved (or reopened) by the chair.
+    It belongs to the assessment, so it carries over revisions (ehria.threads)."""
+
+    __tablename__ = "threads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)
+    path: Mapped[str | None] = mapped_column(String(200))
+    revision: Mapped[int]  # the revision it was started on
+    started_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = timestamp(default=utcnow)
+    resolved_at: Mapped[datetime | None] = timestamp(nullable=True)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    comments: Mapped[list[Comment]] = relationship(
+        back_populates="thread", order_by="Comment.id", lazy="selectin")
+
+    @property
+    def resolved(self) -> bool:
+        return self.resolved_at is not None
+
+
 class Comment(db.Model):
     """A DEG chair's comment (general, or on one answer path) or an author's reply."""
 
@@ -255,6 +288,7 @@ class Comment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)
+    thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id"), index=True)
     revision: Mapped[int]
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     path: Mapped[str | None] = mapped_column(String(200))
@@ -262,6 +296,7 @@ class Comment(db.Model):
     at: Mapped[datetime] = timestamp(default=utcnow)
 
     author: Mapped[User] = relationship(lazy="joined")
+    thread: Mapped[Thread | None] = relationship(back_populates="comments")
 
 
 class SignedRecord(db.Model):

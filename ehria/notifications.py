@@ -41,6 +41,46 @@ MESSAGES = {
 }
 
 
+# E-mails to one person about their part in an assessment (ehria.co_authors, ehria.threads).
+PERSONAL_MESSAGES = {
+    "co_author_added": (
+        "You can now work on {reference}: {policy}",
+        "{actor} added you as an author of the equality and human rights impact "
+        "assessment \"{policy}\" ({reference}). You can see and change it as they can: "
+        "sign in to EHRIA and open it from your assessments.",
+    ),
+    "co_author_removed": (
+        "You no longer work on {reference}: {policy}",
+        "{actor} removed you from the authors of \"{policy}\" ({reference}). You can no "
+        "longer see or change it.",
+    ),
+    "lead_handed_over": (
+        "You now lead {reference}: {policy}",
+        "{actor} handed the lead of \"{policy}\" ({reference}) to you. The key details "
+        "now name you as its lead officer ({detail}).",
+    ),
+    "thread_reply": (
+        "New reply on {reference}: {policy}",
+        "{actor} replied to a comment on \"{policy}\" ({reference}): \"{detail}\"",
+    ),
+}
+
+
+def queue_to(assessment: Assessment, user: User, kind: str, actor: User,
+             detail: str = "") -> list[Notification]:
+    """Add one person's outbox message (committed with the change it tells of); none to
+    the person who made the change, or to a switched-off account."""
+    if user.id == actor.id or not user.active:
+        return []
+    subject, body = PERSONAL_MESSAGES[kind]
+    values = {"reference": assessment.reference or "", "policy": assessment.policy_name,
+              "actor": actor.name, "detail": detail}
+    message = Notification(assessment_id=assessment.id, to_email=user.email,
+                           subject=subject.format(**values), body=body.format(**values))
+    db.session.add(message)
+    return [message]
+
+
 def _users_with_role(role: Role, department_id: int | None = None) -> list[User]:
     statement = (
         select(User).join(UserRole).where(UserRole.role == role.value, User.active.is_(True))

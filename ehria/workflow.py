@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import urlsplit
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -26,11 +27,11 @@ from ehria.form import load_definition
 from ehria.form.paths import get_path
 from ehria.models import (
     Assessment,
-    AssessmentAuthor,
     Comment,
     Notification,
     Revision,
     Signature,
+    Thread,
     User,
     utcnow,
 )
@@ -226,9 +227,36 @@ def _submit(assessment: Assessment, user: User, body: dict) -> dict:
         job_title = get_path(revision.answers, path) if path else None
         db.session.add(_signature(assessment, user, Role.LEAD_OFFICER, job_title or ""))
     if reply:
-        db.session.add(Comment(assessment_id=assessment.id, revision=revision.number,
-                               author_id=user.id, path=None, text=reply))
+        _overall_reply(assessment, user, reply)
     return {"reply": bool(reply)}
+
+
+def _new_thread(assessment: Assessment, user: User, path: str | None, text: str) -> Thread:
+    """A thread (ehria.threads) started by this comment, on the current revision."""
+    thread = Thread(assessment_id=assessment.id, path=path,
+                    revision=assessment.current_revision, started_by_id=user.id,
+                    created_at=utcnow())
+    thread.comments.append(Comment(assessment_id=assessment.id,
+                                   revision=assessment.current_revision,
+                                   author_id=user.id, path=path, text=text))
+    db.session.add(thread)
+    return thread
+
+
+def _overall_reply(assessment: Assessment, user: User, text: str) -> None:
+    """The reply typed on submitting answers the open comment on the whole assessment
+    (the latest), or starts one when there is none."""
+    open_overall = [t for t in db.session.scalars(
+        select(Thread).where(Thread.assessment_id == assessment.id, Thread.path.is_(None),
+                             Thread.resolved_at.is_(None)).order_by(Thread.id))]
+    if not open_overall:
+        _new_thread(assessment, user, None, text)
+        return
+    thread = open_overall[-1]
+    comment = Comment(assessment_id=assessment.id, revision=assessment.current_revision,
+                      author_id=user.id, path=None, text=text)
+    thread.comments.append(comment)
+    db.session.add(comment)
 
 
 def _return(assessment: Assessment, user: User, body: dict) -> dict:
@@ -239,19 +267,18 @@ def _return(assessment: Assessment, user: User, body: dict) -> dict:
         raise NotReady("question_comments must map answer paths to comments.",
                        fields={"question_comments": ["Must be an object"]})
     definition = load_definition(assessment.revision.template_version)
-    comments = [Comment(assessment_id=assessment.id, revision=assessment.current_revision,
-                        author_id=user.id, path=None, text=general)]
+    comments: dict[str | None, str] = {None: general}
     for path, text in question_comments.items():
         if definition.label_for(path) == path:  # the form gives no label: not one of its paths
             raise NotReady("A comment names a question the form does not have.",
                            fields={f"question_comments.{path}": ["Unknown question"]})
         checked = _text(text, f"question_comments.{path}", required=False)
         if checked:
-            comments.append(Comment(assessment_id=assessment.id,
-                                    revision=assessment.current_revision,
-                                    author_id=user.id, path=path, text=checked))
-    db.session.add_all(comments)
-    return {"paths": sorted(c.path for c in comments if c.path)}
+            comments[path] = checked
+    # each comment starts a thread the authors answer and the chair later resolves
+    for path, text in comments.items():
+        _new_thread(assessment, user, path, text)
+    return {"paths": sorted(path for path in comments if path)}
 
 
 def _sign_off(assessment: Assessment, user: User, body: dict) -> dict:
@@ -346,19 +373,3 @@ def apply(assessment: Assessment, user: User, action: Action, body: dict | None 
         raise Conflict("Someone else changed this assessment at the same moment. "
                        "Reload it to see where it stands.") from error
     return Outcome(assessment, transition.event, messages)
-
-
-def add_co_author(assessment: Assessment, user: User, co_author: User | None) -> None:
-    """Authors invite lead officers of any department, who then edit and submit too."""
-    if not assessment.is_author(user):
-        raise NotAllowed("Only its authors can add co-authors.")
-    if not assessment.is_editable:
-        raise WrongState("Co-authors can be added while it is a draft or returned.")
-    if co_author is None or not co_author.active or not co_author.has_role(Role.LEAD_OFFICER):
-        raise NotReady("Co-authors must be lead officers with an account.",
-                       fields={"email": ["Enter the e-mail address of a lead officer"]})
-    if assessment.is_author(co_author):
-        return
-    assessment.author_rows.append(AssessmentAuthor(user=co_author, added_at=utcnow()))
-    assessment.updated_at = utcnow()
-    record_event(assessment, user, "co_author_added", detail={"email": co_author.email})

@@ -196,6 +196,9 @@ class ApiClient:
     def post(self, path: str, body: object = None, **options):
         return self.client.post("/api/v1" + path, json=body, headers=self.headers, **options)
 
+    def delete(self, path: str, **options):
+        return self.client.delete("/api/v1" + path, headers=self.headers, **options)
+
     def patch(self, path: str, body: object, version: str | None, **options):
         headers = dict(self.headers)
         if version is not None:

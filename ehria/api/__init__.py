@@ -105,4 +105,13 @@ def token_required(*roles: Role) -> Callable[[View], View]:
     return decorate
 
 
-from ehria.api import actions, assessments, documents, openapi, reference, templates, workflow  # noqa: E402,F401  (registers routes)
+from ehria.api import (  # noqa: E402,F401  (registers routes)
+    actions,
+    assessments,
+    documents,
+    openapi,
+    reference,
+    templates,
+    threads,
+    workflow,
+)

@@ -13,9 +13,11 @@ from ehria.document_responses import (
     document_response,
     may_prepare_publication,
     revision_for_documents,
+    with_history_response,
 )
 from ehria.documents import redactions_for, source_for
 from ehria.extensions import db
+from ehria.history import history_of
 from ehria.models import Assessment, Revision
 from ehria.permissions import reads_in_full, visible_revision
 from ehria.redaction_phrases import PhraseRefused, add_phrase
@@ -41,7 +43,11 @@ def load_documents(assessment_id: int, *, in_full: bool) -> tuple[Assessment, Re
 @api_blueprint.get("/assessments/<int:assessment_id>.pdf")
 @token_required()
 def full_pdf(assessment_id: int):
+    """The full PDF; with `?history=1` its history as an appendix."""
     assessment, revision = load_documents(assessment_id, in_full=True)
+    if request.args.get("history") == "1":
+        return with_history_response(assessment, revision,
+                                     history_of(assessment, revision.number))
     return document_response(assessment, revision, depersonalised=False)
 
 

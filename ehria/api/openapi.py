@@ -131,6 +131,13 @@ def build_spec() -> dict:
                 "type": "object", "properties": fields}}}},
             "responses": _responses(200, "Assessment", 400, 403, 404, 409, 422),
         }})
+    spec.path("/assessments/{assessment_id}/authors/{email}", operations={"delete": {
+        "summary": "Remove an author (authors); the last author, or the lead until they "
+                   "hand the lead on, cannot be removed: 409",
+        "parameters": [assessment_id, {"name": "email", "in": "path", "required": True,
+                                       "schema": {"type": "string"}}],
+        "responses": _responses(200, "Assessment", 403, 404, 409)}})
+    _thread_paths(spec, assessment_id)
     spec.path("/assessments/{assessment_id}/history", operations={"get": {
         "summary": "Audit events, oldest first (authors, DEG chairs, admins; web team 403)",
         "parameters": [assessment_id],
@@ -257,9 +264,50 @@ def _documents(spec: APISpec, assessment_id: dict) -> None:
              f"The depersonalised {extension.upper()}, of the newest signed revision once "
              "there is one (authors, DEG chair, web team)"),
         ):
+            history = [{"name": "history", "in": "query", "required": False,
+                        "description": "1: the history (who changed what and when) as an "
+                                       "appendix; never in the depersonalised PDF",
+                        "schema": {"type": "integer", "enum": [1]}}] if path.endswith(
+                "}.pdf") else []
             spec.path(path, operations={"get": {
                 "summary": summary, "description": DURING_A_REVIEW,
-                "parameters": [assessment_id], "responses": {**ok, **refusals}}})
+                "parameters": [assessment_id, *history], "responses": {**ok, **refusals}}})
+
+
+THREAD = {"type": "object", "properties": {
+    "id": {"type": "integer"}, "path": {"type": "string", "nullable": True},
+    "resolved": {"type": "boolean"},
+    "comments": {"type": "array", "items": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "author": {"type": "string"},
+        "at": {"type": "string", "format": "date-time"}, "text": {"type": "string"}}}}}}
+
+
+def _thread_paths(spec: APISpec, assessment_id: dict) -> None:
+    """Comment threads (ehria.threads): read, start or reply, resolve, reopen."""
+    spec.path("/assessments/{assessment_id}/threads", operations={
+        "get": {"summary": "Comment threads, oldest first (authors, the department's DEG "
+                           "chairs, admins; web team 403); `path` null for the overall "
+                           "comment; a return's comments appear as new threads",
+                "parameters": [assessment_id],
+                "responses": _responses(200, {"type": "array", "items": THREAD}, 403, 404)},
+        "post": {"summary": "Start a thread ({path, text}; path null for the whole "
+                            "assessment, else a question of its template) or reply "
+                            "({reply_to, text}) (authors, the department's DEG chair)",
+                 "parameters": [assessment_id],
+                 "requestBody": {"content": {"application/json": {"schema": {
+                     "type": "object", "properties": {
+                         "path": {"type": "string", "nullable": True},
+                         "reply_to": {"type": "integer"}, "text": {"type": "string"}}}}}},
+                 "responses": _responses(201, THREAD, 403, 404, 422)},
+    })
+    thread_id = {"name": "thread_id", "in": "path", "required": True,
+                 "schema": {"type": "integer"}}
+    for action, words in (("resolve", "Mark a thread resolved"), ("reopen", "Reopen a thread")):
+        spec.path(f"/assessments/{{assessment_id}}/threads/{{thread_id}}/{action}",
+                  operations={"post": {
+                      "summary": f"{words} (the department's DEG chair; authors 403)",
+                      "parameters": [assessment_id, thread_id],
+                      "responses": _responses(200, THREAD, 403, 404)}})
 
 
 @api_blueprint.get("/openapi.json")

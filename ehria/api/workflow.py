@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, request
 from sqlalchemy import select
 
-from ehria import notifications
+from ehria import co_authors, notifications
 from ehria.accounts import find_user
 from ehria.api import ApiError, api_blueprint, api_user, token_required
 from ehria.api.assessments import (
@@ -18,7 +18,7 @@ from ehria.api.schemas import UtcDateTime
 from ehria.extensions import db
 from ehria.models import Event
 from ehria.permissions import visible_revision
-from ehria.workflow import Action, WorkflowError, add_co_author, apply
+from ehria.workflow import Action, WorkflowError, apply
 
 
 def _json_object() -> dict:
@@ -83,20 +83,39 @@ def review(assessment_id: int):
     return _transition(assessment_id, Action.REVIEW)
 
 
-@api_blueprint.post("/assessments/<int:assessment_id>/authors")
-@token_required()
-def add_author(assessment_id: int):
-    assessment = load_visible(assessment_id)
-    email = _json_object().get("email")
-    co_author = find_user(email) if isinstance(email, str) else None
+def _change_authors(assessment, change):
+    """Make a change to the authors, commit it and send its e-mails, or refuse it."""
     try:
-        add_co_author(assessment, api_user(), co_author)
+        done = change()
         db.session.flush()
     except WorkflowError as error:
         db.session.rollback()
         raise _refused(error) from error
     db.session.commit()
+    notifications.deliver(done.messages, current_app.config)
     return assessment_response(assessment)
+
+
+@api_blueprint.post("/assessments/<int:assessment_id>/authors")
+@token_required()
+def add_author(assessment_id: int):
+    assessment = load_visible(assessment_id)
+    email = _json_object().get("email")
+    return _change_authors(assessment, lambda: co_authors.invite(
+        assessment, api_user(), email, already_ok=True))
+
+
+@api_blueprint.delete("/assessments/<int:assessment_id>/authors/<email>")
+@token_required()
+def remove_author(assessment_id: int, email: str):
+    """An author takes an author off (themselves included); the last one stays (409)."""
+    assessment = load_visible(assessment_id)
+    if not assessment.is_author(api_user()):
+        raise ApiError(403, "Only its authors can change who works on it.")
+    user = find_user(email)
+    if user is None or not assessment.is_author(user):
+        raise ApiError(404, f"{email} is not an author of this assessment.")
+    return _change_authors(assessment, lambda: co_authors.remove(assessment, api_user(), user))
 
 
 @api_blueprint.get("/assessments/<int:assessment_id>/history")

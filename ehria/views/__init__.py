@@ -11,24 +11,32 @@ def register_views(app: Flask) -> None:
         council,
         downloads,
         form_builder,
+        history,
         home,
         infrastructure,
         officer,
+        people,
         publication,
         reviews,
         scrutiny,
+        service_pages,
         template_helpers,
         template_move,
+        threads,
     )
 
     app.register_blueprint(admin.blueprint)
     app.register_blueprint(after_sign_off.blueprint)
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(council.blueprint)
+    app.register_blueprint(history.blueprint)
     app.register_blueprint(home.blueprint)
     app.register_blueprint(infrastructure.blueprint)
     app.register_blueprint(officer.blueprint)
+    app.register_blueprint(people.blueprint)
+    app.register_blueprint(threads.blueprint)
     app.register_blueprint(scrutiny.blueprint)
+    app.register_blueprint(service_pages.blueprint)
     app.register_blueprint(downloads.blueprint)
     app.register_blueprint(form_builder.blueprint)
     app.register_blueprint(template_move.blueprint)

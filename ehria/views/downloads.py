@@ -3,7 +3,7 @@ its own)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import StringField
@@ -12,9 +12,11 @@ from ehria.document_responses import (
     document_response,
     may_prepare_publication,
     revision_for_documents,
+    with_history_response,
 )
 from ehria.documents import redactions_for, source_for
 from ehria.extensions import db
+from ehria.history import history_of
 from ehria.models import Assessment, Revision
 from ehria.permissions import is_chair_of, reads_in_full, visible_revision
 from ehria.redaction_phrases import PhraseRefused, add_phrase
@@ -45,6 +47,9 @@ def _documents(assessment_id: int, *, in_full: bool) -> tuple[Assessment, Revisi
 def full_pdf(assessment_id: int):
     """The full PDF of the revision the user reads: DRAFT until signed off."""
     assessment, revision = _documents(assessment_id, in_full=True)
+    if request.args.get("history") == "1":
+        return with_history_response(assessment, revision,
+                                     history_of(assessment, revision.number))
     return document_response(assessment, revision, depersonalised=False)
 
 

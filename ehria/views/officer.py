@@ -8,6 +8,7 @@ from datetime import UTC
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ehria import threads
 from ehria.accounts import department_names
 from ehria.assessments import (
     InvalidAnswers,
@@ -18,7 +19,7 @@ from ehria.assessments import (
 from ehria.config import live_version
 from ehria.extensions import db
 from ehria.form import load_definition
-from ehria.models import Assessment, Comment
+from ehria.models import Assessment, Thread
 from ehria.permissions import reads_in_full, visible_revisions
 from ehria.progress import (
     CHECK_AND_SUBMIT,
@@ -28,7 +29,6 @@ from ehria.progress import (
     tasks,
 )
 from ehria.publication_register import published_record
-from ehria.records import comments_by_path, comments_of
 from ehria.roles import Role
 from ehria.route_access import signed_in
 from ehria.views.pages import assessment_for_page, error_list
@@ -40,9 +40,9 @@ from forms.step_runner import BadButton, Destination, StepPage, StepRunner, Unkn
 blueprint = Blueprint("officer", __name__, url_prefix="/assessments")
 
 
-def _comments_by_path(assessment: Assessment) -> dict[str | None, list[Comment]]:
-    """The DEG chair's comments, by the answer path they are on."""
-    return comments_by_path(comments_of(assessment))
+def _comments_by_path(assessment: Assessment) -> dict[str | None, list[Thread]]:
+    """The comment threads, by the answer path they are on (shown beside it when open)."""
+    return threads.by_path(threads.threads_of(assessment))
 
 
 def _where_it_stands(assessment: Assessment):
@@ -90,6 +90,7 @@ def task_list(assessment_id: int):
                     and revision.template_version != live_version() else None),
         may_review=Action.REVIEW in allowed_actions(current_user, assessment),
         published=published_record(assessment),
+        open_threads=threads.open_threads(threads.threads_of(assessment)),
     )
 
 

@@ -6,16 +6,16 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user
 from sqlalchemy import select
 
-from ehria import notifications
+from ehria import notifications, threads
 from ehria.assessments import screening_outcome
 from ehria.clock import today
 from ehria.document_layout import assessment_name, lead_officer_name
 from ehria.extensions import db
 from ehria.form import load_definition
-from ehria.models import Assessment, Revision, Signature
+from ehria.models import Assessment, Event, Revision, Signature, Thread
 from ehria.permissions import is_chair_of, reads_in_full, visible_revision
 from ehria.progress import applicable_steps
-from ehria.records import comments_of, signed_record_of
+from ehria.records import signed_record_of
 from ehria.review_dates import default_review_date, review_date_parts
 from ehria.roles import Role
 from ehria.route_access import signed_in
@@ -91,19 +91,46 @@ def _review_page(assessment: Assessment, problem: WorkflowError | None = None,
     revision = visible_revision(current_user, assessment)
     definition = load_definition(revision.template_version)
     outcome = screen(revision.answers, definition)
-    comments = comments_of(assessment, revision.number)
+    every = threads.threads_of(assessment)
     return render_template(
         "scrutiny/review.html", assessment=assessment, outcome=outcome, revision=revision,
         name=assessment_name(definition, revision.answers) or assessment.policy_name,
         definition=definition, answers=revision.answers,
         steps=applicable_steps(definition, revision.answers, outcome),
-        comments=comments, form=BaseForm(),
+        threads=every, since_returned=since_returned(assessment, revision, every),
+        may_resolve=threads.may_resolve(current_user, assessment), form=BaseForm(),
         record=signed_record_of(assessment, revision.number),
         actions=allowed_actions(current_user, assessment),
         sign_off_refused=_sign_off_refused(assessment),
         fingerprint=content_fingerprint(assessment),
         problems=_problem_list(problem), typed=typed or {},
     ), status
+
+
+def _touches(path: str, thread: Thread) -> bool:
+    """Whether a changed answer path is the thread's question or within it (or holds it)."""
+    return thread.path is not None and (
+        path == thread.path or path.startswith(thread.path + ".")
+        or thread.path.startswith(path + "."))
+
+
+def since_returned(assessment: Assessment, revision: Revision,
+                   every: list[Thread]) -> list[tuple[object, list[Thread]]] | None:
+    """"What changed since you returned it": per changed question, the old and new answer
+    in words and the threads beside it; None unless this is a resubmission."""
+    from ehria.revision_diff import differences
+
+    returned = db.session.scalar(
+        select(Event.revision).where(Event.assessment_id == assessment.id,
+                                     Event.action == "returned",
+                                     Event.revision < revision.number)
+        .order_by(Event.id.desc()).limit(1))
+    if returned is None:
+        return None
+    old = next(r for r in assessment.revisions if r.number == returned)
+    changes = differences(old.answers, revision.answers,
+                          load_definition(revision.template_version))
+    return [(change, [t for t in every if _touches(change.path, t)]) for change in changes]
 
 
 def _sign_off_refused(assessment: Assessment) -> str | None:

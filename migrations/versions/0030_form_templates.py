@@ -5,7 +5,7 @@ service lists or needs them (ehria.template_versions.seed_shipped_versions), not
 the migration does not depend on the application's form code.
 
 Revision ID: 0030
-Revises: 0008
+Revises: 0021
 Create Date: 2026-12-01 23:50:00.000000
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0030"
-down_revision = "0008"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 

@@ -14,12 +14,19 @@ from tests.integration.workflow_helpers import create, ok, publish, sign_off, su
 
 PERSONAS = (
     "anonymous", "author", "co_author", "colleague", "outsider", "chair", "other_chair",
-    "author_chair", "web", "admin",
+    "author_chair", "web", "admin", "removed",
 )
+EMAILS = {
+    "author": "author@example.gov.uk", "co_author": "co@example.gov.uk",
+    "colleague": "colleague@example.gov.uk", "outsider": "outsider@example.gov.uk",
+    "chair": "chair@example.gov.uk", "other_chair": "other.chair@example.gov.uk",
+    "author_chair": "both@example.gov.uk", "web": "web@example.gov.uk",
+    "admin": "admin@example.gov.uk", "removed": "removed@example.gov.uk",
+}
 STATE_BEFORE = {
     "read": "submitted", "history": "submitted", "patch": "draft", "submit": "draft",
     "return": "submitted", "sign_off": "submitted", "publish": "signed_off",
-    "review": "published", "add_author": "draft",
+    "review": "published", "add_author": "draft", "remove_author": "draft",
     # once the web team may see it: what they read is the depersonalised version only
     "read_signed": "signed_off", "history_signed": "signed_off", "full_pdf": "signed_off",
     "published_pdf": "signed_off", "full_docx": "signed_off", "published_docx": "signed_off",
@@ -27,10 +34,15 @@ STATE_BEFORE = {
     # stay with those who had them
     "full_pdf_in_review": "in_review", "published_pdf_in_review": "in_review",
     "full_docx_in_review": "in_review", "published_docx_in_review": "in_review",
+    "threads": "returned", "start_thread": "submitted", "reply": "returned",
+    "resolve": "returned", "reopen": "returned",
 }
 DOCUMENTS = ("full_pdf", "published_pdf", "full_docx", "published_docx")
 READS = ("read", "history", "read_signed", "history_signed", *DOCUMENTS,
-         *(f"{d}_in_review" for d in DOCUMENTS))
+         *(f"{d}_in_review" for d in DOCUMENTS), "threads")
+# Changes to threads leave the assessment's status and version as they were: checked by
+# the threads they leave instead.
+THREAD_CHANGES = ("start_thread", "reply", "resolve", "reopen")
 IN_FULL = {"author", "co_author", "author_chair", "chair", "admin"}
 ALLOWED = {
     "read": {"author", "co_author", "author_chair", "chair", "admin"},
@@ -42,10 +54,16 @@ ALLOWED = {
     "publish": {"web"},
     "review": {"author", "co_author", "author_chair"},
     "add_author": {"author", "co_author", "author_chair"},
+    "remove_author": {"author", "co_author", "author_chair"},
     "read_signed": IN_FULL | {"web"},  # the web team's copy depersonalised (tested apart)
     "history_signed": IN_FULL,
     "full_pdf": IN_FULL,
     "published_pdf": {"author", "co_author", "author_chair", "chair", "web"},
+    "threads": IN_FULL,
+    "start_thread": {"author", "co_author", "author_chair", "chair"},
+    "reply": {"author", "co_author", "author_chair", "chair"},
+    "resolve": {"chair"},  # authors get 403, a chair who co-wrote it too
+    "reopen": {"chair"},
 }
 for _document in DOCUMENTS:
     ALLOWED[_document] = ALLOWED[_document.replace("docx", "pdf")]
@@ -55,6 +73,7 @@ for _document in DOCUMENTS:
 VISIBLE = {
     "draft": {"author", "co_author", "author_chair", "admin"},
     "submitted": {"author", "co_author", "author_chair", "admin", "chair"},
+    "returned": {"author", "co_author", "author_chair", "admin", "chair"},
     "signed_off": {"author", "co_author", "author_chair", "admin", "chair", "web"},
     "published": {"author", "co_author", "author_chair", "admin", "chair", "web"},
     "in_review": {"author", "co_author", "author_chair", "admin", "chair", "web"},
@@ -76,6 +95,8 @@ def world(factory, api_as):
         "author_chair": factory.user("both@example.gov.uk", "lead_officer", "deg_chair"),
         "web": factory.user("web@example.gov.uk", "web_team", department=None),
         "admin": factory.user("admin@example.gov.uk", "admin", department=None),
+        # an author once, removed since: no more than a colleague who never was
+        "removed": factory.user("removed@example.gov.uk", "lead_officer"),
     }
     apis = {name: api_as(user) for name, user in users.items()}
     apis["anonymous"] = api_as(None)
@@ -85,12 +106,16 @@ def world(factory, api_as):
 def bring_to(apis, state: str) -> int:
     author = apis["author"]
     number = create(author)["id"]
-    for email in ("co@example.gov.uk", "both@example.gov.uk"):
+    for email in ("co@example.gov.uk", "both@example.gov.uk", "removed@example.gov.uk"):
         ok(author.post(f"/assessments/{number}/authors", {"email": email}))
+    ok(author.delete(f"/assessments/{number}/authors/removed@example.gov.uk"))
     if state == "draft":
         return number
     submit(author, number)
     if state == "submitted":
+        return number
+    if state == "returned":
+        ok(apis["chair"].post(f"/assessments/{number}/return", {"comment": "Say more."}))
         return number
     sign_off(apis["chair"], number)
     if state == "signed_off":
@@ -116,17 +141,47 @@ def attempt(api, action: str, number: int, version: str):
         return api.patch(path, {"answers": {"key_details": {"section": "Changed"}}}, version)
     if action == "add_author":
         return api.post(f"{path}/authors", {"email": "colleague@example.gov.uk"})
+    if action == "remove_author":
+        return api.delete(f"{path}/authors/co@example.gov.uk")
+    if action in THREAD_CHANGES or action == "threads":
+        return thread_attempt(api, action, number)
     body = {"declaration": True} if action == "submit" else {}
     if action == "return":
         body = {"comment": "Please look again."}
     return api.post(f"{path}/{action.replace('_', '-')}", body)
 
 
+def first_thread(number: int) -> int:
+    from ehria.models import Thread
+
+    return db.session.query(Thread.id).filter_by(assessment_id=number).order_by(
+        Thread.id).first()[0]
+
+
+def thread_attempt(api, action: str, number: int):
+    path = f"/assessments/{number}/threads"
+    if action == "threads":
+        return api.get(path)
+    if action == "start_thread":
+        return api.post(path, {"path": None, "text": "A thought."})
+    if action == "reply":
+        return api.post(path, {"reply_to": first_thread(number), "text": "Done."})
+    return api.post(f"{path}/{first_thread(number)}/{action}")
+
+
+def thread_state(number: int) -> list:
+    from ehria.models import Thread
+
+    db.session.expire_all()
+    return [(t.id, t.resolved, len(t.comments)) for t in
+            db.session.query(Thread).filter_by(assessment_id=number).order_by(Thread.id)]
+
+
 def expected_status(action: str, persona: str) -> int:
     if persona == "anonymous":
         return 401
     if persona in ALLOWED[action]:
-        return 200
+        return 201 if action in ("start_thread", "reply") else 200
     return 403 if persona in VISIBLE[STATE_BEFORE[action]] else 404
 
 
@@ -143,6 +198,7 @@ def test_each_persona_gets_exactly_its_rights(world, action):
             number = bring_to(world, STATE_BEFORE[action])
         before = db.session.get(Assessment, number)
         status_before, version_before = before.status, str(before.lock_version)
+        threads_before = thread_state(number)
 
         response = attempt(world[persona], action, number, version_before)
 
@@ -150,11 +206,13 @@ def test_each_persona_gets_exactly_its_rights(world, action):
         db.session.expire_all()
         after = db.session.get(Assessment, number)
         unchanged = (after.status, str(after.lock_version)) == (status_before, version_before)
+        if action in THREAD_CHANGES:
+            unchanged = thread_state(number) == threads_before
         if response.status_code != expected:
             wrong.append((persona, expected, response.status_code, response.get_json()))
-        elif (expected != 200 or action in READS) and not unchanged:
+        elif (expected not in (200, 201) or action in READS) and not unchanged:
             wrong.append((persona, "changed the assessment", after.status))
-        if not unchanged or (response.status_code == 200 and action not in READS):
+        if not unchanged or (response.status_code in (200, 201) and action not in READS):
             number = None  # it may have moved on: the next persona gets a fresh one
     assert wrong == []
 
@@ -162,13 +220,6 @@ def test_each_persona_gets_exactly_its_rights(world, action):
 # -- the pages' routes of issue 14: starting a review, the Word documents, the PDFs during
 # a review. Signed out, a page sends to sign-in (302); a refusal is 404 or 403 as above.
 
-EMAILS = {
-    "author": "author@example.gov.uk", "co_author": "co@example.gov.uk",
-    "colleague": "colleague@example.gov.uk", "outsider": "outsider@example.gov.uk",
-    "chair": "chair@example.gov.uk", "other_chair": "other.chair@example.gov.uk",
-    "author_chair": "both@example.gov.uk", "web": "web@example.gov.uk",
-    "admin": "admin@example.gov.uk",
-}
 PAGES = {  # action: (method, path after /assessments/<id>, state, who may, success status)
     "start_review_page": ("GET", "/start-review", "published", ALLOWED["review"], 200),
     "start_review": ("POST", "/start-review", "published", ALLOWED["review"], 302),
@@ -219,4 +270,75 @@ def test_each_persona_gets_exactly_its_rights_in_the_pages(world, client, action
         if not unchanged:
             number = None  # it moved on: the next persona gets a fresh one
     client.post("/sign-out")
+    assert wrong == []
+
+
+# -- the pages (issue 16) -------------------------------------------------------------------
+
+# Each page: its method, the path after /assessments/<id>, the state it is tried in, and
+# who may use it (everyone else who can see the assessment gets 403, the rest 404).
+TOGETHER_PAGES = {
+    "invite": ("GET", "/people/invite", "draft", {"author", "co_author", "author_chair"}),
+    "hand_lead": ("GET", "/people/lead", "draft", {"author", "co_author", "author_chair"}),
+    "remove": ("POST", "/people/{co}/remove", "draft", {"author", "co_author", "author_chair"}),
+    "comments": ("GET", "/comments", "returned", IN_FULL),
+    "reply": ("POST", "/comments/{thread}/reply", "returned",
+              {"author", "co_author", "author_chair", "chair"}),
+    "resolve": ("POST", "/comments/{thread}/resolve", "returned", {"chair"}),
+    "reopen": ("POST", "/comments/{thread}/reopen", "returned", {"chair"}),
+    "history": ("GET", "/history", "submitted", IN_FULL),
+    # once the web team sees it, they still never get the full PDF nor its history
+    "history_pdf": ("GET", "/document.pdf?history=1", "signed_off", IN_FULL),
+}
+# Pages only DEG chairs may open refuse everyone else with 403 before looking further.
+CHAIRS_ONLY = {"resolve", "reopen"}
+CHAIR_ROLE = {"chair", "other_chair", "author_chair"}
+
+
+def sign_in_as(client, persona: str) -> None:
+    client.post("/sign-out")
+    if persona != "anonymous":
+        client.post("/sign-in", data={"email": EMAILS[persona],
+                                      "password": "a-long-password"})
+
+
+@pytest.mark.parametrize("page", list(TOGETHER_PAGES))
+def test_each_persona_gets_exactly_its_rights_in_the_working_together_pages(
+        world, client, page):
+    """The same personas through the pages: 200 (or a redirect after a POST) for those
+    allowed, 403 for those who see it and may not, 404 for the rest, sign-in for anyone
+    anonymous; a refusal changes nothing."""
+    method, tail, state, allowed = TOGETHER_PAGES[page]
+    from ehria.accounts import find_user
+
+    wrong = []
+    number: int | None = None
+    for persona in PERSONAS:
+        if number is None:
+            number = bring_to(world, state)
+        path = f"/assessments/{number}" + tail.format(
+            co=find_user(EMAILS["co_author"]).id,
+            thread=first_thread(number) if state == "returned" else 0)
+        before = db.session.get(Assessment, number)
+        version_before = before.lock_version
+        sign_in_as(client, persona)
+        threads_before = thread_state(number)
+        response = client.open(path, method=method, data={"text": "Done."})
+        if persona == "anonymous":
+            expected = {302}
+        elif persona in allowed:
+            expected = {200} if method == "GET" else {302, 303}
+        elif page in CHAIRS_ONLY and persona not in CHAIR_ROLE:
+            expected = {403}
+        else:
+            expected = {403} if persona in VISIBLE[state] else {404}
+        db.session.expire_all()
+        after = db.session.get(Assessment, number)
+        if response.status_code not in expected:
+            wrong.append((persona, expected, response.status_code))
+        elif persona not in allowed and (after.lock_version != version_before
+                                         or thread_state(number) != threads_before):
+            wrong.append((persona, "changed the assessment"))
+        if method != "GET" and persona in allowed:
+            number = None
     assert wrong == []
