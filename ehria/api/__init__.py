@@ -109,6 +109,7 @@ from ehria.api import (  # noqa: E402,F401  (registers routes)
     actions,
     assessments,
     documents,
+    insights,
     openapi,
     reference,
     templates,

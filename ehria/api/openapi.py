@@ -224,6 +224,12 @@ def _action_paths(spec) -> None:
                        for name in ("department", "status", "overdue")],
         "responses": _responses(200, {"type": "array", "items": {"type": "object"}},
                                 403, 422)}})
+    spec.path("/insights", operations={"get": {
+        "summary": "Counts across assessments (DEG chairs: their department; admins)",
+        "parameters": [{"name": name, "in": "query", "required": False,
+                        "schema": {"type": "string"}}
+                       for name in ("from", "to", "department")],
+        "responses": _responses(200, {"type": "object"}, 403, 422)}})
     spec.path("/actions/{action_id}", operations={
         "get": {"summary": "One tracked action, with its notes; ETag",
                 "parameters": [action_id],

@@ -126,7 +126,30 @@ def _check_assessment_fields(definition: FormDefinition) -> list[TemplateProblem
         if not ok:
             problems.append(TemplateProblem(f"assessment, {role}", f"{path!r} must be "
                                             f"{what} field, not {found.type!r}", None))
-    return problems + _check_action_plan(definition)
+    return problems + _check_action_plan(definition) + _check_insight(definition)
+
+
+def _check_insight(definition: FormDefinition) -> list[TemplateProblem]:
+    problems = []
+    for name, entry in definition.insight.items():
+        place = f"insight, {name}"
+        try:
+            table = definition.field(entry.table)
+        except KeyError:
+            problems.append(TemplateProblem(place, f"names {entry.table!r}, which the form "
+                                                   "does not have", None))
+            continue
+        column = next((c for c in table.columns if c.key == entry.answer), None)
+        if not table.rows or column is None:
+            problems.append(TemplateProblem(place, f"{entry.table!r} must be a table with "
+                                                   f"rows and a column {entry.answer!r}", None))
+            continue
+        values = {c.value for c in column.choices}
+        for value in (*entry.negative, *entry.unknown):
+            if value not in values:
+                problems.append(TemplateProblem(place, f"the column {entry.answer!r} has no "
+                                                       f"choice {value!r}", None))
+    return problems
 
 
 def _check_action_plan(definition: FormDefinition) -> list[TemplateProblem]:

@@ -224,6 +224,19 @@ class AssessmentFields:
 
 
 @dataclass(frozen=True)
+class InsightTable:
+    """A table whose rows insight counts across assessments (the protected
+    characteristics, the articles): a row counts as negative or unknown when its `answer`
+    column has one of those values."""
+
+    table: str
+    answer: str
+    negative: tuple[str, ...]
+    unknown: tuple[str, ...]
+    title: str
+
+
+@dataclass(frozen=True)
 class ActionPlanFields:
     """The improvement plan the service tracks after sign-off: a list of rows (`answer`)
     and which of its columns hold each part of an action."""
@@ -247,6 +260,7 @@ class FormDefinition:
     assessment: AssessmentFields
     sign_off: SignOff | None = None
     question_prefix: str = "Q"  # how a question's number is written in labels: "Q10"
+    insight: Mapping[str, InsightTable] = dataclass_field(default_factory=dict, hash=False)
     _fields: dict[str, Field] = dataclass_field(init=False, repr=False, compare=False)
     _questions: dict[str, Question] = dataclass_field(init=False, repr=False, compare=False)
     _steps: dict[str, Step] = dataclass_field(init=False, repr=False, compare=False)

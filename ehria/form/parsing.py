@@ -18,6 +18,7 @@ from ehria.form.reader import SLUG, Reader
 from ehria.form.template_blocks import (
     read_assessment_fields,
     read_choices,
+    read_insight,
     read_question_prefix,
     read_sign_off,
 )
@@ -35,7 +36,7 @@ STEP_KEYS = ("key", "title", "heading", "questions", "intro", "note", "shown_whe
 SECTION_KEYS = ("key", "title", "intro", "steps", "task_title", "shown_when", "starts_after",
                 "cannot_start", "not_needed", "layout", "prints_outcome")
 TOP_KEYS = ("version", "title", "introduction", "question_prefix", "choices", "sections",
-            "assessment", "screening", "sign_off")
+            "assessment", "screening", "sign_off", "insight")
 
 
 def _reading(reader: Reader, choices: Mapping[str, tuple[Choice, ...]], place: str,
@@ -296,6 +297,7 @@ def parse_definition(data: object, source: str = "the template") -> FormDefiniti
         choices=choices, sections=tuple(sections), rules=rules, sign_off=sign_off,
         assessment=assessment,  # type: ignore[arg-type]  (None only with problems)
         question_prefix=read_question_prefix(reader, top),
+        insight=read_insight(reader, top.get("insight")),
     )
     problems = check_references(definition)
     if problems:

@@ -96,6 +96,10 @@ def definition_dict(definition: FormDefinition) -> dict[str, Any]:
             ("target", plan.target), ("officer", plan.officer), ("due", plan.due)) if value}
     if definition.rules.rules or definition.rules.problems:
         data["screening"] = rules_dict(definition.rules)
+    if definition.insight:
+        data["insight"] = {name: {"title": e.title, "table": e.table, "answer": e.answer,
+                                  "negative": list(e.negative), "unknown": list(e.unknown)}
+                           for name, e in definition.insight.items()}
     if definition.sign_off is not None:
         sign_off = definition.sign_off
         data["sign_off"] = _declared({

@@ -10,6 +10,7 @@ from ehria.form.model import (
     ActionPlanFields,
     AssessmentFields,
     Choice,
+    InsightTable,
     SignOff,
     SignOffElement,
     SignOffSignature,
@@ -19,6 +20,7 @@ from ehria.form.reader import Reader
 
 ASSESSMENT_KEYS = ("name", "department", "lead_officer", "lead_officer_job_title",
                    "action_plan")
+INSIGHT_KEYS = ("title", "table", "answer", "negative", "unknown")
 ACTION_PLAN_KEYS = ("answer", "objective", "action", "target", "officer", "due")
 SIGN_OFF_KEYS = ("title", "intro", "heading", "elements_text", "elements", "signatures",
                  "date_label", "publication")
@@ -117,6 +119,34 @@ def _action_plan(reader: Reader, data: object) -> ActionPlanFields | None:
         return None
     return ActionPlanFields(answer, **{key: reader.text(block, key, place, optional=True)
                                        for key in ACTION_PLAN_KEYS[1:]})
+
+
+def read_insight(reader: Reader, data: object) -> dict[str, InsightTable]:
+    """`insight:` names the tables counted across assessments, each by a name of its own
+    (characteristics, articles): the column and its negative and unknown values."""
+    if data is None:
+        return {}
+    block = reader.mapping(data, "insight", None)
+    if block is None:
+        return {}
+    found: dict[str, InsightTable] = {}
+    for name, item in block.items():
+        place = f"insight, {name}"
+        entry = reader.mapping(item, place, None)
+        if entry is None:
+            continue
+        reader.known_keys(entry, INSIGHT_KEYS, place)
+        texts = [reader.text(entry, key, place) for key in ("title", "table", "answer")]
+        values = [entry.get(key) for key in ("negative", "unknown")]
+        if not all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in values):
+            reader.problem(place, "negative and unknown are lists of quoted values",
+                           None)
+            continue
+        if all(texts):
+            title, table, answer = texts
+            found[str(name)] = InsightTable(table, answer, tuple(values[0]), tuple(values[1]),
+                                            title)  # type: ignore[arg-type]
+    return found
 
 
 def read_question_prefix(reader: Reader, top: Mapping[str, Any]) -> str:

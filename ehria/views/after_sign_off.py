@@ -122,3 +122,49 @@ def update(action_id: int):
                            errors=errors, statuses=STATUSES, status=status, note=note,
                            tag=request.form.get("tag") or version_tag(action)), (
         (412 if "Someone else" in errors[0]["text"] else 400) if errors else 200)
+
+
+def _period():
+    from datetime import date
+
+    from ehria.insights import Period
+
+    dates, errors = {}, []
+    for name in ("from", "to"):
+        value = (request.args.get(name) or "").strip()
+        try:
+            dates[name] = date.fromisoformat(value) if value else None
+        except ValueError:
+            dates[name] = None
+            errors.append({"text": f"Enter the '{name}' date as YYYY-MM-DD, such as "
+                                   "2026-04-01.", "href": f"#{name}"})
+    department = (request.args.get("department") or "").strip()[:200] or None
+    return Period(dates["from"], dates["to"], department), errors
+
+
+@blueprint.get("/insights")
+@signed_in(Role.DEG_CHAIR, Role.ADMIN)
+def insights():
+    from ehria.accounts import department_names
+    from ehria.insights import insight_for
+
+    period, errors = _period()
+    found = insight_for(current_user, period, today())
+    if request.args.get("format") == "csv":
+        return _insight_csv(found)
+    return render_template("after/insights.html", insight=found, period=period,
+                           errors=errors, departments=department_names(),
+                           admin=current_user.has_role(Role.ADMIN)), 400 if errors else 200
+
+
+def _insight_csv(found) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["table", "row", "negative", "unknown", "assessments"])
+    for name, (_, rows) in found.tables.items():
+        for row in rows:
+            writer.writerow([spreadsheet_safe(v) for v in (
+                name, row.label, str(row.negative), str(row.unknown),
+                " ".join(str(i) for i in row.assessments))])
+    return Response(out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": 'attachment; filename="insights.csv"'})

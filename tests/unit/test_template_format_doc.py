@@ -21,7 +21,12 @@ from ehria.form.parsing import (
     TOP_KEYS,
 )
 from ehria.form.rules import CASE_KEYS, OUTCOME_KEYS, PROBLEM_KEYS, RULE_KEYS, SCREENING_KEYS
-from ehria.form.template_blocks import ACTION_PLAN_KEYS, ASSESSMENT_KEYS, SIGN_OFF_KEYS
+from ehria.form.template_blocks import (
+    ACTION_PLAN_KEYS,
+    ASSESSMENT_KEYS,
+    INSIGHT_KEYS,
+    SIGN_OFF_KEYS,
+)
 from ehria.form.types import REGISTRY
 from ehria.screening import screen
 
@@ -71,7 +76,7 @@ def test_every_setting_the_reader_accepts_appears_in_an_example():
     documented = {key for text in YAML_BLOCKS for key in every_key(yaml.safe_load(text))}
     accepted = {*TOP_KEYS, *SECTION_KEYS, *STEP_KEYS, *QUESTION_KEYS, *COMMON_FIELD_KEYS,
                 *ASSESSMENT_KEYS, *ACTION_PLAN_KEYS, *SIGN_OFF_KEYS, *SCREENING_KEYS,
-                *RULE_KEYS, *CASE_KEYS,
+                *RULE_KEYS, *CASE_KEYS, *INSIGHT_KEYS,
                 *PROBLEM_KEYS, *OUTCOME_KEYS, *CONDITION_KEYS,
                 *(option for kind in REGISTRY.values() for option in kind.accepts_options)}
     assert accepted - documented == set()
