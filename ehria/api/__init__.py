@@ -106,3 +106,4 @@ def token_required(*roles: Role) -> Callable[[View], View]:
 
 
 from ehria.api import assessments, documents, openapi, reference, workflow  # noqa: E402,F401  (registers routes)
+

@@ -6,14 +6,25 @@ from __future__ import annotations
 
 from flask import request
 
-from ehria.api import ApiError, api_blueprint, api_user, token_required
+from ehria.api import ApiError, api_blueprint, api_user, error_response, token_required
 from ehria.api.assessments import load_in_full, load_visible
-from ehria.document_responses import document_response, may_prepare_publication
+from ehria.document_responses import (
+    DocumentPending,
+    document_response,
+    may_prepare_publication,
+)
 from ehria.documents import redactions_for, source_for
 from ehria.extensions import db
 from ehria.models import Assessment
 from ehria.permissions import visible_revision
 from ehria.redaction_phrases import PhraseRefused, add_phrase
+
+
+@api_blueprint.errorhandler(DocumentPending)
+def _document_pending(error: DocumentPending):
+    """A signed PDF the worker has not made yet: 202, and when to ask again."""
+    return error_response(202, "The signed PDF is being prepared. Ask again shortly.",
+                          headers={"Retry-After": str(error.retry_after)})
 
 
 @api_blueprint.get("/assessments/<int:assessment_id>.pdf")

@@ -7,7 +7,11 @@ from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import StringField
 
-from ehria.document_responses import document_response, may_prepare_publication
+from ehria.document_responses import (
+    DocumentPending,
+    document_response,
+    may_prepare_publication,
+)
 from ehria.documents import redactions_for, source_for
 from ehria.extensions import db
 from ehria.permissions import is_chair_of, reads_in_full, visible_revision
@@ -17,6 +21,16 @@ from ehria.views.pages import assessment_for_page, error_list
 from forms.base import BaseForm
 
 blueprint = Blueprint("downloads", __name__, url_prefix="/assessments")
+
+
+@blueprint.errorhandler(DocumentPending)
+def _being_prepared(error: DocumentPending):
+    """Until the worker has made the signed PDF: a page saying so that reloads itself
+    (no JavaScript needed) and becomes the PDF once it is there."""
+    seconds = error.retry_after
+    page = render_template("documents/being_prepared.html", assessment=error.assessment,
+                           revision=error.revision, refresh_seconds=seconds)
+    return page, 202, {"Retry-After": str(seconds), "Cache-Control": "no-store"}
 
 
 @blueprint.get("/<int:assessment_id>/document.pdf")

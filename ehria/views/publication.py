@@ -20,7 +20,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import URLField
 from wtforms.validators import Length, Optional
 
-from ehria import notifications
+from ehria import jobs
 from ehria.accounts import department_names
 from ehria.document_responses import pdf_response
 from ehria.documents import redactions_for, source_for
@@ -94,7 +94,7 @@ def prepare(assessment_id: int):
                 form.url.errors = [*form.url.errors, message]
         else:
             db.session.commit()
-            notifications.deliver(outcome.notifications, current_app.config)
+            jobs.after_commit(outcome.event, assessment, outcome.notifications)
             return redirect(url_for("publication.index"))
     return render_template(
         "publication/prepare.html", assessment=assessment, form=form, notice=notice,
