@@ -44,6 +44,8 @@ def _environment_settings() -> dict[str, object]:
             hours=_number(hours, "EHRIA_SESSION_MAX_HOURS"))
     if url := os.environ.get("EHRIA_TASKS_URL"):
         settings["TASKS_URL"] = url
+    if name := os.environ.get("EHRIA_TASKS_NAME"):
+        settings["TASKS_NAME"] = name
     if value := os.environ.get("EHRIA_TASKS_IMMEDIATE"):
         try:
             settings["TASKS_IMMEDIATE"] = parse_boolean(value, "EHRIA_TASKS_IMMEDIATE")
@@ -142,6 +144,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         # shared by every app machine. A failing job is retried TASKS_RETRIES times,
         # TASKS_RETRY_DELAY seconds after the first failure, doubling each time.
         TASKS_URL=f"sqlite:///{instance_path / 'tasks.sqlite3'}",
+        TASKS_NAME="ehria",  # the queue's name: two services sharing one Redis differ
         TASKS_RETRIES=5,
         TASKS_RETRY_DELAY=2.0,
         # How long the API asks a client to wait before asking again for a signed PDF.

@@ -34,15 +34,15 @@ class QueueConfigurationError(RuntimeError):
 
 def make_queue(config: dict) -> Huey:
     """The app's Huey, from TASKS_URL (sqlite:///path, redis://..., or memory://)."""
-    url = str(config["TASKS_URL"])
+    url, name = str(config["TASKS_URL"]), str(config.get("TASKS_NAME", "ehria"))
     immediate = bool(config["TASKS_IMMEDIATE"])
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisHuey("ehria", url=url, immediate=immediate, results=False)
+        return RedisHuey(name, url=url, immediate=immediate, results=False)
     if url.startswith("sqlite:///"):
-        return SqliteHuey("ehria", filename=url.removeprefix("sqlite:///"),
+        return SqliteHuey(name, filename=url.removeprefix("sqlite:///"),
                           immediate=immediate, results=False)
     if url == "memory://":
-        return MemoryHuey("ehria", immediate=immediate, results=False)
+        return MemoryHuey(name, immediate=immediate, results=False)
     raise QueueConfigurationError(
         f"TASKS_URL must be sqlite:///path, redis://host:port/db or memory://, not {url!r}")
 

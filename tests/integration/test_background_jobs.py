@@ -11,7 +11,9 @@ from __future__ import annotations
 import io
 import re
 import signal
+import socket
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -28,16 +30,33 @@ from tests import mail_sink
 from tests.conftest import ApiClient
 from tests.integration.workflow_helpers import create, sign_off, submit
 
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def _redis_up() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
 
 @pytest.fixture
-def queued_app(app: Flask, database: None, tmp_path) -> Iterator[Flask]:
-    """The app as deployed: jobs go to a queue on disk, not run in the request."""
+def queued_app(app: Flask, database: None, tmp_path, request) -> Iterator[Flask]:
+    """The app as deployed: jobs go to a queue on disk (or in Redis), not run in the
+    request."""
+    storage = getattr(request, "param", "sqlite")
+    if storage == "redis" and not _redis_up():
+        pytest.skip("no Redis server on 127.0.0.1:6379")
     config = {key: app.config[key] for key in (
         "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "WTF_CSRF_ENABLED", "PASSWORD_HASH_METHOD")}
     queued = create_app({**config, "TESTING": True, "TASKS_IMMEDIATE": False,
-                         "TASKS_URL": f"sqlite:///{tmp_path / 'tasks.sqlite3'}",
+                         "TASKS_URL": REDIS_URL if storage == "redis"
+                         else f"sqlite:///{tmp_path / 'tasks.sqlite3'}",
+                         "TASKS_NAME": f"ehria-test-{uuid.uuid4()}",
                          "TASKS_RETRIES": 2, "TASKS_RETRY_DELAY": 1.0})
     yield queued
+    queued.extensions["ehria_tasks"].flush()
     with queued.app_context():
         db.engine.dispose()
 
@@ -79,6 +98,7 @@ def apis(queued_app: Flask, factory, people) -> dict[str, ApiClient]:
     return {name: ApiClient(client, factory.token(user)) for name, user in people.items()}
 
 
+@pytest.mark.parametrize("queued_app", ["sqlite", "redis"], indirect=True)
 def test_a_signed_pdf_is_202_until_the_worker_has_made_it_then_200(queued_app, apis):
     number = create(apis["officer"])["id"]
     submit(apis["officer"], number)
