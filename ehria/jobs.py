@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 RENDER = "render_signed_documents"
 SEND = "send_email"
+FOLLOW_UP = "follow_up"
 
 
 def render_signed_documents(record_id: int) -> bool:
@@ -87,18 +88,32 @@ def enqueue(task: str, subject_id: int) -> None:
 
 def after_commit(event: str, assessment: Assessment | None,
                  messages: Iterable[Notification] = ()) -> None:
-    """The jobs a committed change leaves: a sign-off's PDFs, then its e-mails."""
+    """The jobs a committed change leaves (a sign-off's PDFs, its e-mails), handed to the
+    worker as one follow-up job: one write to the queue in the request, however many."""
+    record_id = None
     if event == "signed_off" and assessment is not None:
         record_id = db.session.scalar(
             select(SignedRecord.id).where(SignedRecord.assessment_id == assessment.id,
                                           SignedRecord.revision == assessment.current_revision))
-        if record_id is not None:
-            enqueue(RENDER, record_id)
     # Ids from the identity map, without loading the rows again: a job run at once
     # (TASKS_IMMEDIATE) changes them in its own session, and the caller's must not hold
     # a copy loaded before that.
-    for message_id in [inspect(m).identity[0] for m in messages]:
+    message_ids = [inspect(m).identity[0] for m in messages]
+    if record_id is None and not message_ids:
+        return
+    try:
+        current_app.extensions["ehria_jobs"][FOLLOW_UP](record_id, message_ids)
+    except Exception:
+        log.exception("Could not queue the follow-up of %s; the sweep will find it", event)
+
+
+def follow_up(record_id: int | None, message_ids: list[int]) -> int:
+    """In the worker: queue each job of a committed change on its own (its own retries)."""
+    if record_id is not None:
+        enqueue(RENDER, record_id)
+    for message_id in message_ids:
         enqueue(SEND, message_id)
+    return len(message_ids) + (record_id is not None)
 
 
 def _not_failed(task: str, column) -> object:

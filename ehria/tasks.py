@@ -73,6 +73,8 @@ def init_tasks(app: Flask) -> None:
         name: queue.task(name=name, **options)(_in_app_context(app, function))
         for name, function in jobs.JOBS.items()
     }
+    app.extensions["ehria_jobs"][jobs.FOLLOW_UP] = queue.task(name=jobs.FOLLOW_UP, **options)(
+        _in_app_context(app, jobs.follow_up))
 
     @queue.periodic_task(crontab(minute="*/5"), name=SWEEP)
     @wraps(jobs.sweep)
