@@ -137,7 +137,10 @@ def build_spec() -> dict:
         "responses": _responses(200, {"type": "array", "items": {"type": "object"}},
                                 403, 404)}})
     pdf = {"200": {"description": "A PDF", "content": {"application/pdf": {
-        "schema": {"type": "string", "format": "binary"}}}}}
+        "schema": {"type": "string", "format": "binary"}}}},
+        "202": {"description": "Signed off, and its PDF is still being made by the "
+                "background worker: ask again after Retry-After seconds",
+                "headers": {"Retry-After": {"schema": {"type": "integer"}}}}}
     for path, summary in (
         ("/assessments/{assessment_id}.pdf",
          "The full PDF of the revision the caller reads (web team 403)"),
