@@ -24,7 +24,7 @@ blueprint = Blueprint("downloads", __name__, url_prefix="/assessments")
 
 
 @blueprint.errorhandler(DocumentPending)
-def _being_prepared(error: DocumentPending):
+def being_prepared(error: DocumentPending):
     """Until the worker has made the signed PDF: a page saying so that reloads itself
     (no JavaScript needed) and becomes the PDF once it is there."""
     seconds = error.retry_after

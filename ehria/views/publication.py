@@ -22,7 +22,7 @@ from wtforms.validators import Length, Optional
 
 from ehria import jobs
 from ehria.accounts import department_names
-from ehria.document_responses import pdf_response
+from ehria.document_responses import DocumentPending, pdf_response
 from ehria.documents import redactions_for, source_for
 from ehria.extensions import db
 from ehria.models import Assessment
@@ -145,8 +145,10 @@ def public_pdf(assessment_id: int):
     _public_register_on()
     assessment = db.session.get(Assessment, assessment_id)
     record = published_record(assessment) if assessment is not None else None
-    if record is None or not record.published_pdf or not record.published_pdf_sha256:
+    if record is None:
         abort(404)
+    if not record.published_pdf or not record.published_pdf_sha256:
+        raise DocumentPending(assessment, record.revision)  # published before it was made
     response = pdf_response(record.published_pdf,
                             f"{assessment.reference}-r{record.revision}-published.pdf",
                             PUBLIC_CACHE)

@@ -209,3 +209,19 @@ def test_a_failing_job_is_retried_with_back_off_then_listed_for_admins_who_retry
     assert db.session.get(FailedJob, failed.id).retried_at is not None
     assert db.session.scalar(select(Notification)).error is None
     assert "No jobs have failed." in pages.get("/admin/jobs").get_data(as_text=True)
+
+
+def test_the_public_register_says_a_pdf_published_before_it_was_made_is_being_prepared(
+        queued_app, apis):
+    queued_app.config["PUBLIC_REGISTER"] = True
+    number = create(apis["officer"])["id"]
+    submit(apis["officer"], number)
+    sign_off(apis["chair"], number)
+    assert apis["web"].post(f"/assessments/{number}/publish", {}).status_code == 200
+    public = queued_app.test_client()
+    waiting = public.get(f"/register/{number}.pdf")
+    assert waiting.status_code == 202 and "Retry-After" in waiting.headers
+    assert "The signed PDF is being prepared" in waiting.get_data(as_text=True)
+    with worker(queued_app):
+        wait_for(lambda: public.get(f"/register/{number}.pdf").status_code == 200)
+    assert public.get(f"/register/{number}.pdf").data.startswith(b"%PDF")
