@@ -25,8 +25,8 @@ blueprint = Blueprint("downloads", __name__, url_prefix="/assessments")
 
 @blueprint.errorhandler(DocumentPending)
 def being_prepared(error: DocumentPending):
-    """Until the worker has made the signed PDF: a page saying so that reloads itself
-    (no JavaScript needed) and becomes the PDF once it is there."""
+    """Until the worker has made the signed PDF: a page saying so, whose link to it
+    appears by itself once it is there (static/js/when-ready.js), or on "check again"."""
     seconds = error.retry_after
     page = render_template("documents/being_prepared.html", assessment=error.assessment,
                            revision=error.revision, refresh_seconds=seconds)
