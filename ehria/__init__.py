@@ -27,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from ehria.database_outage import init_database_outage
     from ehria.extensions import csrf, db, migrate
     from ehria.security import init_security
+    from ehria.tasks import init_tasks
     from ehria.url_converters import init_url_converters
     from ehria.views import register_views
 
@@ -52,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.lstrip_blocks = True
 
     db.init_app(app)
+    init_tasks(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_FOLDER), render_as_batch=True)
     csrf.init_app(app)
     init_auth(app)

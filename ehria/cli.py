@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 import click
 from flask import Flask, current_app
 
-from ehria import demo
+from ehria import demo, jobs
 from ehria.accounts import (
     AccountError,
     create_department,
@@ -110,15 +112,30 @@ def demo_data_command() -> None:
         raise click.ClickException("demo-data is for development: set EHRIA_ENV=development.")
     created = demo.load_demo_data()
     db.session.commit()
+    jobs.sweep()  # the signed-off examples' PDFs, made by the worker
     click.echo("Demo data loaded." if created else "Demo data was already loaded.")
     click.echo(f"Demo users (password: {demo.DEMO_PASSWORD}):")
     for email, roles in demo.DEMO_USERS_SUMMARY:
         click.echo(f"  {email:<36} {roles}")
 
 
+@click.command("worker")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32),
+              help="Jobs run at once (threads).")
+def worker_command(workers: int) -> None:
+    """Run the background worker: signed PDFs, e-mails, schedules (ehria.tasks)."""
+    from ehria.tasks import QueueConfigurationError, run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    try:
+        run_worker(current_app._get_current_object(), workers)
+    except QueueConfigurationError as error:
+        raise click.ClickException(str(error)) from error
+
+
 def register_commands(app: Flask) -> None:
     for command in (
         create_department_command, create_user_command, create_token_command,
-        revoke_tokens_command, set_password_command, demo_data_command,
+        revoke_tokens_command, set_password_command, demo_data_command, worker_command,
     ):
         app.cli.add_command(command)

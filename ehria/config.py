@@ -32,7 +32,8 @@ def _environment_settings() -> dict[str, object]:
         settings["SECRET_KEY"] = key
     if env := os.environ.get("EHRIA_ENV"):
         settings["EHRIA_ENV"] = env
-    for name in ("EHRIA_SMTP_HOST", "EHRIA_SMTP_PORT", "EHRIA_MAIL_FROM", "COUNCIL_NAME"):
+    for name in ("EHRIA_SMTP_HOST", "EHRIA_SMTP_PORT", "EHRIA_MAIL_FROM", "COUNCIL_NAME",
+                 "EHRIA_NOTIFY_API_KEY", "EHRIA_NOTIFY_TEMPLATE_ID", "EHRIA_NOTIFY_BASE_URL"):
         if value := os.environ.get(name):
             settings[name] = value
     # What the service's own pages say of the council (ehria.service_info).
@@ -46,6 +47,15 @@ def _environment_settings() -> dict[str, object]:
     if hours := os.environ.get("EHRIA_SESSION_MAX_HOURS"):
         settings["SESSION_MAX_AGE"] = timedelta(
             hours=_number(hours, "EHRIA_SESSION_MAX_HOURS"))
+    if url := os.environ.get("EHRIA_TASKS_URL"):
+        settings["TASKS_URL"] = url
+    if name := os.environ.get("EHRIA_TASKS_NAME"):
+        settings["TASKS_NAME"] = name
+    if value := os.environ.get("EHRIA_TASKS_IMMEDIATE"):
+        try:
+            settings["TASKS_IMMEDIATE"] = parse_boolean(value, "EHRIA_TASKS_IMMEDIATE")
+        except CouncilSettingsError as error:
+            raise ConfigurationError(str(error)) from None
     if version := os.environ.get("EHRIA_FORM_VERSION"):
         settings["FORM_LIVE_VERSION"] = version
     if folders := os.environ.get("EHRIA_FORM_FOLDERS"):
@@ -134,6 +144,16 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         # beside the shipped ones (ehria/form/store.py).
         FORM_LIVE_VERSION=None,  # pinned by EHRIA_FORM_VERSION; else the published one
         FORM_FOLDERS=[],
+        # The background queue (ehria/tasks.py): SQLite in the instance folder unless
+        # TASKS_URL (EHRIA_TASKS_URL) names a Redis server, e.g. redis://127.0.0.1:6379/0,
+        # shared by every app machine. A failing job is retried TASKS_RETRIES times,
+        # TASKS_RETRY_DELAY seconds after the first failure, doubling each time.
+        TASKS_URL=f"sqlite:///{instance_path / 'tasks.sqlite3'}",
+        TASKS_NAME="ehria",  # the queue's name: two services sharing one Redis differ
+        TASKS_RETRIES=5,
+        TASKS_RETRY_DELAY=2.0,
+        # How long the API asks a client to wait before asking again for a signed PDF.
+        TASKS_RETRY_AFTER=2,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -143,6 +163,9 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config.setdefault("EHRIA_ENV", "testing")
     if test_config is not None and test_config.get("TESTING"):
         app.config["EHRIA_ENV"] = test_config.get("EHRIA_ENV", "testing")
+
+    # Jobs run at once, in the request, for tests and scripts unless told otherwise.
+    app.config.setdefault("TASKS_IMMEDIATE", bool(app.config.get("TESTING")))
 
     env = app.config["EHRIA_ENV"]
     if env not in ENVIRONMENTS:

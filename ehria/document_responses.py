@@ -1,6 +1,8 @@
 """Serving the PDFs to the API and the pages alike.
 
-Signed-off revisions are served from the bytes stored with their frozen record; drafts
+Signed-off revisions are served from the bytes stored with their frozen record, once the
+background worker has made them (until then `DocumentPending`: the API answers 202 with
+Retry-After, the pages a "being prepared" page that refreshes itself); drafts
 from their last rendering while nothing printed on it has changed (ehria.draft_documents).
 Each carries an ETag (the SHA-256 of its bytes) and `private, no-cache`: a browser asks
 again before showing one, which costs a 304 at most.
@@ -8,10 +10,10 @@ again before showing one, which costs a 304 at most.
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import Response, current_app, request
 from sqlalchemy import select
 
-from ehria.documents import render_pdf, sha256_of, source_for
+from ehria.documents import render_pdf, source_for
 from ehria.draft_documents import draft_pdf
 from ehria.extensions import db
 from ehria.models import Assessment, Revision, SignedRecord, User
@@ -22,6 +24,20 @@ from ehria.roles import Role
 # A browser may keep a PDF but must ask again before showing it (the ETag makes that
 # cheap), so after signing out a shared computer shows nothing from its cache.
 PDF_CACHE = "private, no-cache"
+
+
+class DocumentPending(Exception):
+    """The signed PDF asked for is still being made by the background worker."""
+
+    def __init__(self, assessment: Assessment, revision: int) -> None:
+        super().__init__(f"The signed PDF of {assessment.reference} is being prepared")
+        self.assessment = assessment
+        self.revision = revision
+
+    @property
+    def retry_after(self) -> int:
+        """Seconds to wait before asking again (TASKS_RETRY_AFTER)."""
+        return int(current_app.config["TASKS_RETRY_AFTER"])
 
 
 def may_prepare_publication(user: User, assessment: Assessment) -> bool:
@@ -87,12 +103,8 @@ def document_response(assessment: Assessment, revision: Revision, *,
     if record is not None:
         data, digest = ((record.published_pdf, record.published_pdf_sha256) if depersonalised
                         else (record.full_pdf, record.full_pdf_sha256))
-        if not (data and digest):  # signed before PDFs were stored with the record
-            signed = next(r for r in assessment.revisions if r.number == record.revision)
-            data = render_pdf(source_for(assessment, revision=signed),
-                              depersonalised=depersonalised,
-                              signed=True, sha256=record.sha256)
-            digest = sha256_of(data)
+        if not (data and digest):  # the worker has not stored them yet (ehria.jobs)
+            raise DocumentPending(assessment, record.revision)
     else:
         data, digest = draft_pdf(assessment.id, source_for(assessment, revision=revision),
                                  depersonalised=depersonalised)

@@ -302,7 +302,8 @@ class Comment(db.Model):
 class SignedRecord(db.Model):
     """The frozen record of a signed-off revision, with the SHA-256 of its canonical JSON.
 
-    Rows are written once at sign-off and never updated (see ehria.immutability).
+    Rows are written once at sign-off and never updated, except that the background
+    worker fills in the PDF columns once, from empty (migrations 0002 and 0009).
     """
 
     __tablename__ = "signed_records"
@@ -363,3 +364,24 @@ class DraftDocument(db.Model):
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
     pdf_sha256: Mapped[str] = mapped_column(String(64))
     rendered_at: Mapped[datetime] = timestamp(default=utcnow)
+
+
+class FailedJob(db.Model):
+    """A background job that failed on every retry, listed for admins to retry by hand.
+
+    `task` names the job (ehria.jobs) and `subject_id` the row it works on, so the sweep
+    that re-queues lost work leaves alone what already failed for good.
+    """
+
+    __tablename__ = "failed_jobs"
+    __table_args__ = (Index("ix_failed_jobs_task_subject_id", "task", "subject_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task: Mapped[str] = mapped_column(String(100))
+    subject_id: Mapped[int]
+    description: Mapped[str] = mapped_column(Text)
+    error: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int]
+    failed_at: Mapped[datetime] = timestamp(default=utcnow)
+    retried_at: Mapped[datetime | None] = timestamp(nullable=True)
+    retried_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -1,22 +1,17 @@
 """E-mails to the people who act next. Each is written to the outbox table in the same
-transaction as the transition; sending happens after the commit and a failure to send is
-recorded on the message, never raised, so it cannot undo or fail a transition.
+transaction as the transition; the background worker sends it after the commit
+(ehria.jobs, ehria.outbox), so a failure to send can never undo or fail a transition.
 """
 
 from __future__ import annotations
 
-import logging
-import smtplib
 from collections.abc import Iterable, Mapping
-from email.message import EmailMessage
 
 from sqlalchemy import func, select
 
 from ehria.extensions import db
-from ehria.models import Assessment, Notification, User, UserRole, utcnow
+from ehria.models import Assessment, Notification, User, UserRole
 from ehria.roles import ROLE_LABELS, Role
-
-log = logging.getLogger(__name__)
 
 MESSAGES = {
     "submitted": (
@@ -164,42 +159,8 @@ def queue_new_council_user(user: User, withheld: Iterable[Role] = ()) -> list[No
     return messages
 
 
-def one_line(text: str) -> str:
-    """A header value on one line: a line break in it would start another header (and
-    Python's e-mail library refuses to send it at all)."""
-    return " ".join(text.split())
-
-
 def failed_count() -> int:
     """E-mails that could not be sent, for the outbox page's warning."""
     return db.session.scalar(
         select(func.count()).select_from(Notification).where(Notification.error.is_not(None))
     ) or 0
-
-
-def deliver(messages: Iterable[Notification], config: Mapping) -> None:
-    """Send by SMTP when EHRIA_SMTP_HOST is set; otherwise log them (development)."""
-    host = config.get("EHRIA_SMTP_HOST")
-    for message in messages:
-        if not host:
-            log.info("E-mail to %s: %s", message.to_email, message.subject)
-            continue
-        try:
-            email = EmailMessage()
-            email["From"] = config.get("EHRIA_MAIL_FROM", "ehria@localhost")
-            email["To"] = message.to_email
-            email["Subject"] = one_line(message.subject)
-            email.set_content(message.body)
-            port = int(config.get("EHRIA_SMTP_PORT", 25))
-            with smtplib.SMTP(host, port, timeout=10) as smtp:
-                smtp.send_message(email)
-            message.sent_at = utcnow()
-        except Exception as error:
-            # never silent: logged as an error, and the outbox page lists it as failed
-            log.error("Could not send e-mail %s: %s", message.id, error)
-            message.error = str(error)[:1000] or type(error).__name__
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        log.exception("Could not record the e-mail delivery results")

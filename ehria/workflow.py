@@ -21,7 +21,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from ehria import notifications
 from ehria.assessments import record_event, screening_outcome
 from ehria.clock import today
-from ehria.documents import render_documents_for_signing, source_for
 from ehria.extensions import db
 from ehria.form import load_definition
 from ehria.form.paths import get_path
@@ -296,12 +295,8 @@ def _sign_off(assessment: Assessment, user: User, body: dict) -> dict:
     assessment.review_date = review_date
     revision = assessment.revision
     track_plan(assessment, load_definition(revision.template_version), revision.answers)
-    # Both PDFs are rendered once, now, and stored in the same immutable row as the record.
-    documents = render_documents_for_signing(
-        source_for(assessment, signatures=[*earlier, signature]), record.sha256)
-    record.full_pdf, record.full_pdf_sha256 = documents.full_pdf, documents.full_pdf_sha256
-    record.published_pdf = documents.published_pdf
-    record.published_pdf_sha256 = documents.published_pdf_sha256
+    # The record and its hash are sealed now; both PDFs are rendered by the background
+    # worker once this commits (ehria.jobs.after_commit) and stored in the same row.
     db.session.add(record)
     return {"sha256": record.sha256, "review_date": review_date.isoformat()}
 

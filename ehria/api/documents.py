@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from flask import request
 
-from ehria.api import ApiError, api_blueprint, api_user, token_required
+from ehria.api import ApiError, api_blueprint, api_user, error_response, token_required
 from ehria.api.assessments import load_visible
 from ehria.document_responses import (
+    DocumentPending,
     document_response,
     may_prepare_publication,
     revision_for_documents,
@@ -38,6 +39,13 @@ def load_documents(assessment_id: int, *, in_full: bool) -> tuple[Assessment, Re
     if not in_full and not may_prepare_publication(api_user(), assessment):
         raise ApiError(403, PUBLICATION_REFUSED)
     return assessment, revision
+
+
+@api_blueprint.errorhandler(DocumentPending)
+def _document_pending(error: DocumentPending):
+    """A signed PDF the worker has not made yet: 202, and when to ask again."""
+    return error_response(202, "The signed PDF is being prepared. Ask again shortly.",
+                          headers={"Retry-After": str(error.retry_after)})
 
 
 @api_blueprint.get("/assessments/<int:assessment_id>.pdf")

@@ -263,6 +263,10 @@ def _documents(spec: APISpec, assessment_id: dict) -> None:
         ok = {"200": {"description": description, "content": {mimetype: {
             "schema": {"type": "string", "format": "binary"}}}},
             "304": {"description": "Not modified (If-None-Match gave its ETag)"}}
+        if extension == "pdf":
+            ok["202"] = {"description": "Signed off, and its PDF is still being made by the "
+                         "background worker: ask again after Retry-After seconds",
+                         "headers": {"Retry-After": {"schema": {"type": "integer"}}}}
         for path, summary in (
             (f"/assessments/{{assessment_id}}.{extension}",
              f"The full {extension.upper()} of the revision the caller reads (web team 403)"),

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import current_app
-
-from ehria import notifications, threads
+from ehria import jobs, threads
 from ehria.api import ApiError, api_blueprint, api_user, token_required
 from ehria.api.assessments import load_in_full
 from ehria.api.schemas import UtcDateTime
@@ -45,7 +43,7 @@ def _change(assessment: Assessment, change: Callable[[], threads.Change], status
         db.session.rollback()
         raise _refused(error) from error
     db.session.commit()
-    notifications.deliver(done.messages, current_app.config)
+    jobs.after_commit("e-mail", None, done.messages)
     return thread_json(done.thread), status
 
 

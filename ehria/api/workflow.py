@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import request
 from sqlalchemy import select
 
-from ehria import co_authors, notifications
+from ehria import co_authors, jobs
 from ehria.accounts import find_user
 from ehria.api import ApiError, api_blueprint, api_user, token_required
 from ehria.api.assessments import (
@@ -49,7 +49,7 @@ def _transition(assessment_id: int, action: Action):
             return {"error": error.message, **extra}, error.status
         raise _refused(error) from error
     db.session.commit()
-    notifications.deliver(outcome.notifications, current_app.config)
+    jobs.after_commit(outcome.event, assessment, outcome.notifications)
     return assessment_response(assessment)
 
 
@@ -92,7 +92,7 @@ def _change_authors(assessment, change):
         db.session.rollback()
         raise _refused(error) from error
     db.session.commit()
-    notifications.deliver(done.messages, current_app.config)
+    jobs.after_commit("e-mail", None, done.messages)
     return assessment_response(assessment)
 
 

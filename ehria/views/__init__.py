@@ -4,6 +4,7 @@ from flask import Flask
 
 
 def register_views(app: Flask) -> None:
+    from ehria.document_responses import DocumentPending
     from ehria.views import (
         admin,
         after_sign_off,
@@ -43,6 +44,8 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(publication.blueprint)
     app.register_blueprint(publication.public_blueprint)
     app.register_blueprint(reviews.blueprint)
+    # The public register's PDF, like the signed-in pages', may be still in the making.
+    app.register_error_handler(DocumentPending, downloads.being_prepared)
     template_helpers.register(app)
     # Flask's own static route is public by nature.
     app.view_functions["static"].access = "public"

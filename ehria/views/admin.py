@@ -1,4 +1,5 @@
-"""Pages for administrators: departments, user accounts and the notification outbox."""
+"""Pages for administrators: departments, user accounts, the notification outbox and the
+background jobs that kept failing."""
 
 from flask import (
     Blueprint,
@@ -13,7 +14,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
-from ehria import notifications
+from ehria import jobs, notifications
 from ehria.accounts import (
     AccountError,
     all_departments,
@@ -27,7 +28,7 @@ from ehria.accounts import (
 )
 from ehria.auth import session_max_age
 from ehria.extensions import db
-from ehria.models import Notification, User
+from ehria.models import FailedJob, Notification, User
 from ehria.roles import Role
 from ehria.route_access import signed_in
 from ehria.sessions import end_all_sessions, live_session_count
@@ -53,6 +54,26 @@ def outbox():
     ).all()
     return render_template("admin/outbox.html", messages=messages,
                            failed=notifications.failed_count())
+
+
+@blueprint.get("/jobs")
+@signed_in(Role.ADMIN)
+def failed_jobs():
+    """Background jobs that failed on every retry (a PDF not made, an e-mail not sent)."""
+    return render_template("admin/failed_jobs.html", failures=jobs.unresolved_failures())
+
+
+@blueprint.post("/jobs/<int:failed_job_id>/retry")
+@signed_in(Role.ADMIN)
+def retry_job(failed_job_id: int):
+    """Run a failed job again, with its retries afresh; it leaves the list meanwhile."""
+    if not BaseForm().validate_on_submit():
+        abort(400)
+    failed = db.session.get(FailedJob, failed_job_id) or abort(404)
+    if failed.retried_at is None:
+        jobs.retry(failed, current_user.id)
+        flash(f"Queued again: {failed.description}.", "success")
+    return redirect(url_for("admin.failed_jobs"))
 
 
 @blueprint.route("/departments", methods=["GET", "POST"])

@@ -13,7 +13,6 @@ import logging
 from flask import (
     Blueprint,
     abort,
-    current_app,
     redirect,
     render_template,
     request,
@@ -21,7 +20,7 @@ from flask import (
     url_for,
 )
 
-from ehria import notifications
+from ehria import jobs
 from ehria.auth import begin_session
 from ehria.council_auth import (
     ProviderUnavailable,
@@ -104,12 +103,12 @@ def callback():
 
 
 def _tell_admins(messages: list) -> None:
-    """Send the e-mails to admins; a failure is recorded on the message (or logged),
-    never allowed to fail the sign-in."""
+    """Queue the e-mails to admins (they are committed with the new user); a failure is
+    recorded on the message (or logged), never allowed to fail the sign-in."""
     if not messages:
         return
     try:
-        notifications.deliver(messages, current_app.config)
+        jobs.after_commit("council_user", None, messages)
     except Exception:  # the outbox keeps the message; the person still signs in
         db.session.rollback()
         log.exception("council sign-in: could not send the e-mails to administrators")

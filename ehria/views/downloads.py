@@ -9,6 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import StringField
 
 from ehria.document_responses import (
+    DocumentPending,
     document_response,
     may_prepare_publication,
     revision_for_documents,
@@ -40,6 +41,16 @@ def _documents(assessment_id: int, *, in_full: bool) -> tuple[Assessment, Revisi
     if not allowed(current_user, assessment):
         abort(403)
     return assessment, revision
+
+
+@blueprint.errorhandler(DocumentPending)
+def being_prepared(error: DocumentPending):
+    """Until the worker has made the signed PDF: a page saying so, whose link to it
+    appears by itself once it is there (static/js/when-ready.js), or on "check again"."""
+    seconds = error.retry_after
+    page = render_template("documents/being_prepared.html", assessment=error.assessment,
+                           revision=error.revision, refresh_seconds=seconds)
+    return page, 202, {"Retry-After": str(seconds), "Cache-Control": "no-store"}
 
 
 @blueprint.get("/<int:assessment_id>/document.pdf")

@@ -3,10 +3,10 @@ one, hand the lead to another author. The rules are ehria.co_authors'."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ehria import co_authors, notifications
+from ehria import co_authors, jobs
 from ehria.extensions import db
 from ehria.models import Assessment, User
 from ehria.route_access import signed_in
@@ -20,7 +20,7 @@ blueprint = Blueprint("people", __name__, url_prefix="/assessments")
 
 def _done(assessment: Assessment, change: co_authors.Change, message: str):
     db.session.commit()
-    notifications.deliver(change.messages, current_app.config)
+    jobs.after_commit("e-mail", None, change.messages)
     flash(message, "success")
     return redirect(url_for("officer.task_list", assessment_id=assessment.id) + "#people")
 
@@ -70,7 +70,7 @@ def remove(assessment_id: int, user_id: int):
     assert user is not None
     if user.id == current_user.id:  # they left it: it is no longer theirs to see
         db.session.commit()
-        notifications.deliver(change.messages, current_app.config)
+        jobs.after_commit("e-mail", None, change.messages)
         flash("You no longer work on that assessment", "success")
         return redirect(url_for("home.index"))
     return _done(assessment, change, f"{user.name} no longer works on this assessment")

@@ -20,9 +20,9 @@ from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import URLField
 from wtforms.validators import Length, Optional
 
-from ehria import notifications
+from ehria import jobs
 from ehria.accounts import department_names
-from ehria.document_responses import pdf_response
+from ehria.document_responses import DocumentPending, pdf_response
 from ehria.documents import redactions_for, source_for
 from ehria.extensions import db
 from ehria.models import Assessment
@@ -94,7 +94,7 @@ def prepare(assessment_id: int):
                 form.url.errors = [*form.url.errors, message]
         else:
             db.session.commit()
-            notifications.deliver(outcome.notifications, current_app.config)
+            jobs.after_commit(outcome.event, assessment, outcome.notifications)
             return redirect(url_for("publication.index"))
     return render_template(
         "publication/prepare.html", assessment=assessment, form=form, notice=notice,
@@ -145,8 +145,10 @@ def public_pdf(assessment_id: int):
     _public_register_on()
     assessment = db.session.get(Assessment, assessment_id)
     record = published_record(assessment) if assessment is not None else None
-    if record is None or not record.published_pdf or not record.published_pdf_sha256:
+    if record is None:
         abort(404)
+    if not record.published_pdf or not record.published_pdf_sha256:
+        raise DocumentPending(assessment, record.revision)  # published before it was made
     response = pdf_response(record.published_pdf,
                             f"{assessment.reference}-r{record.revision}-published.pdf",
                             PUBLIC_CACHE)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from ehria import notifications, threads
+from ehria import jobs, threads
 from ehria.assessments import screening_outcome
 from ehria.clock import today
 from ehria.document_layout import assessment_name, lead_officer_name
@@ -23,7 +23,7 @@ from ehria.screening import screen
 from ehria.signed_records import canonical_json, sha256_hex
 from ehria.statuses import Status
 from ehria.views.pages import assessment_for_page
-from ehria.workflow import Action, WorkflowError, allowed_actions, apply, refusal
+from ehria.workflow import Action, Outcome, WorkflowError, allowed_actions, apply, refusal
 from forms.base import BaseForm
 
 blueprint = Blueprint("scrutiny", __name__, url_prefix="/scrutiny")
@@ -153,10 +153,10 @@ def _problem_list(problem: WorkflowError | None) -> list[dict[str, str]]:
     return items
 
 
-def _finish(outcome_messages, assessment: Assessment, endpoint: str):
+def _finish(outcome: Outcome, endpoint: str):
     db.session.commit()
-    notifications.deliver(outcome_messages, current_app.config)
-    return redirect(url_for(endpoint, assessment_id=assessment.id))
+    jobs.after_commit(outcome.event, outcome.assessment, outcome.notifications)
+    return redirect(url_for(endpoint, assessment_id=outcome.assessment.id))
 
 
 @blueprint.post("/<int:assessment_id>/return")
@@ -181,7 +181,7 @@ def return_to_officer(assessment_id: int):
         typed = {"comment": comment, **{QUESTION_COMMENT + path: text
                                         for path, text in question_comments.items()}}
         return _review_page(assessment, error, typed, 400)
-    return _finish(outcome.notifications, assessment, "scrutiny.returned")
+    return _finish(outcome, "scrutiny.returned")
 
 
 @blueprint.get("/<int:assessment_id>/returned")
@@ -206,7 +206,7 @@ def sign_off(assessment_id: int):
             db.session.rollback()
             notice = error.message
         else:
-            return _finish(outcome.notifications, assessment, "scrutiny.signed")
+            return _finish(outcome, "scrutiny.signed")
     may_sign = Action.SIGN_OFF in allowed_actions(current_user, assessment)
     return render_template("scrutiny/sign_off.html", assessment=assessment, form=form,
                            notice=notice, fingerprint=content_fingerprint(assessment),
@@ -221,5 +221,7 @@ def sign_off(assessment_id: int):
 @signed_in(Role.DEG_CHAIR)
 def signed(assessment_id: int):
     assessment = _for_chair(assessment_id)
+    record = signed_record_of(assessment)
     return render_template("scrutiny/done.html", assessment=assessment,
-                           title="Assessment signed off", record=signed_record_of(assessment))
+                           title="Assessment signed off", record=record,
+                           pdfs_ready=record is not None and jobs.pdfs_ready(record))

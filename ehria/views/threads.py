@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -15,7 +14,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from ehria import notifications, threads
+from ehria import jobs, threads
 from ehria.extensions import db
 from ehria.form import load_definition
 from ehria.models import Assessment
@@ -80,7 +79,7 @@ def reply(assessment_id: int, thread_id: int):
         return render_page(assessment, {"thread": thread_id, "box": f"reply-{thread_id}",
                                         "text": message, "typed": text}, 400)
     db.session.commit()
-    notifications.deliver(change.messages, current_app.config)
+    jobs.after_commit("e-mail", None, change.messages)
     flash("Your reply has been added", "success")
     return redirect(url_for("threads.page", assessment_id=assessment.id)
                     + f"#thread-{thread_id}")

@@ -1,7 +1,7 @@
 """the lead author of each assessment (issue 16: handing the lead to a co-author)
 
 Revision ID: 0020
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-01 23:45:00.000000
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0020"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -55,7 +55,8 @@ def test_each_role_restricted_page_refuses_users_without_the_role(app, client, w
         client.post("/sign-in", data={"email": outsider.email, "password": "a-long-password"})
         response = client.open(_fill(rule, {"assessment_id": assessment_id,
                                             "user_id": outsider.id, "token_id": 1,
-                                            "thread_id": 1, "step_key": "key-details",
+                                            "thread_id": 1, "failed_job_id": 1,
+                                            "step_key": "key-details",
                                             **TEMPLATE_VALUES}), method=method)
         checked += 1
         if response.status_code != 403:
@@ -69,7 +70,7 @@ def test_every_signed_in_page_sends_anonymous_visitors_to_sign_in(app, client, w
     wrong = []
     for rule, _, method in html_routes(app):
         response = client.open(_fill(rule, {"assessment_id": assessment_id, "user_id": 1,
-                                            "token_id": 1, "thread_id": 1,
+                                            "token_id": 1, "thread_id": 1, "failed_job_id": 1,
                                             "step_key": "key-details", **TEMPLATE_VALUES}),
                                method=method)
         if response.status_code != 302 or "/sign-in" not in response.headers["Location"]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from ehria.extensions import db
-from ehria.models import Assessment
+from ehria.models import Assessment, FailedJob
 from tests.integration.workflow_helpers import create, ok, publish, sign_off, submit
 
 PERSONAS = (
@@ -341,4 +341,38 @@ def test_each_persona_gets_exactly_its_rights_in_the_working_together_pages(
             wrong.append((persona, "changed the assessment"))
         if method != "GET" and persona in allowed:
             number = None
+    assert wrong == []
+
+
+ADMIN_PAGES = ("GET /admin/jobs", "POST /admin/jobs/{job}/retry")
+
+
+@pytest.mark.parametrize("request_line", ADMIN_PAGES)
+def test_only_admins_see_and_retry_failed_jobs(world, client, request_line):
+    """The failed background jobs page and its retry, in the pages (sessions, not tokens):
+    admins only; everyone else 403, and nobody signed in goes to the sign-in page."""
+    failed = FailedJob(task="send_email", subject_id=1, description="Send the e-mail",
+                       error="Connection refused", attempts=6)
+    db.session.add(failed)
+    db.session.commit()
+    method, path = request_line.split(" ")
+    path = path.format(job=failed.id)
+    wrong = []
+    for persona in PERSONAS:
+        client.post("/sign-out")
+        if persona != "anonymous":
+            email = EMAILS[persona]
+            client.post("/sign-in", data={"email": email, "password": "a-long-password"})
+        response = client.open(path, method=method)
+        expected = 302 if persona == "anonymous" else 403
+        if persona == "admin":
+            expected = 200 if method == "GET" else 302
+        if response.status_code != expected:
+            wrong.append((persona, expected, response.status_code))
+        if persona == "anonymous" and "/sign-in" not in response.headers.get("Location", ""):
+            wrong.append((persona, "not sent to sign in", response.headers.get("Location")))
+        db.session.expire_all()
+        retried = db.session.get(FailedJob, failed.id).retried_at is not None
+        if retried != (persona == "admin" and method == "POST"):
+            wrong.append((persona, "retried" if retried else "not retried"))
     assert wrong == []

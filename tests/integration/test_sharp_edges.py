@@ -6,8 +6,6 @@ from __future__ import annotations
 import copy
 import csv
 import io
-import socketserver
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -18,6 +16,7 @@ from ehria import notifications
 from ehria.examples import load_examples
 from ehria.extensions import db
 from ehria.models import Assessment, Department, Notification
+from tests import mail_sink
 from tests.integration.workflow_helpers import create, publish, sign_off, submit
 
 READY = load_examples()["02-short-breaks-full-report"]["answers"]
@@ -198,43 +197,13 @@ def test_a_new_assessment_with_a_line_break_in_its_name_is_refused(api_as, peopl
     assert "key_details.policy_name" in response.get_json()["fields"]
 
 
-class _SmtpSink(socketserver.StreamRequestHandler):
-    """Just enough SMTP to take a message, as a real mail server would."""
-
-    received: list[bytes] = []
-
-    def handle(self) -> None:
-        self.wfile.write(b"220 sink ESMTP\r\n")
-        while line := self.rfile.readline():
-            command = line.strip().upper()
-            if command.startswith((b"EHLO", b"HELO")):
-                self.wfile.write(b"250 sink\r\n")
-            elif command == b"DATA":
-                self.wfile.write(b"354 go on\r\n")
-                message = b""
-                while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
-                    message += chunk
-                self.received.append(message)
-                self.wfile.write(b"250 queued\r\n")
-            elif command == b"QUIT":
-                self.wfile.write(b"221 bye\r\n")
-                return
-            else:
-                self.wfile.write(b"250 ok\r\n")
-
-
 @pytest.fixture
 def smtp_sink(app) -> Iterator[list[bytes]]:
-    _SmtpSink.received = []
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SmtpSink)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.config.update(EHRIA_SMTP_HOST="127.0.0.1", EHRIA_SMTP_PORT=server.server_address[1])
-    yield _SmtpSink.received
-    app.config.pop("EHRIA_SMTP_HOST")
-    app.config.pop("EHRIA_SMTP_PORT")
-    server.shutdown()
-    server.server_close()
+    with mail_sink.smtp_sink() as (port, received):
+        app.config.update(EHRIA_SMTP_HOST="127.0.0.1", EHRIA_SMTP_PORT=port)
+        yield received
+        app.config.pop("EHRIA_SMTP_HOST")
+        app.config.pop("EHRIA_SMTP_PORT")
 
 
 def test_an_old_name_with_a_line_break_still_gets_its_e_mails_sent(api_as, people, smtp_sink):

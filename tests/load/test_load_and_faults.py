@@ -19,7 +19,11 @@ Afterwards:
   /healthz says so: the app recovered without a restart of its own;
 - two bursts of 30 wrong passwords sent at once to the sign-in page (one before the
   restart, one after it) each get exactly 10 passwords checked and 20 refused by the
-  sign-in limit (issue 11): the count and the check are one atomic step, across workers.
+  sign-in limit (issue 11): the count and the check are one atomic step, across workers;
+- the background worker (`flask --app ehria worker`, its own process, on the machine's
+  Redis when there is one, else a SQLite queue) is killed with SIGKILL while it has work
+  in hand and started again (issue 14): every signed-off assessment ends with both its
+  PDFs, every e-mail reaches the (local) mail server, none twice, no job is left failed.
 
 PostgreSQL only: on SQLite (no EHRIA_TEST_DATABASE_URL) it is skipped. It runs in a
 schema of its own, created and dropped here, in EHRIA_LOAD_DATABASE_URL (a database of
@@ -32,11 +36,13 @@ EHRIA_LOAD_FAULT=terminate to end only this test's own connections instead.
 from __future__ import annotations
 
 import copy
+import hashlib
 import http.client
 import itertools
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -44,7 +50,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -54,6 +60,7 @@ from sqlalchemy import create_engine, make_url, text
 
 from ehria import PROJECT_ROOT
 from ehria.examples import load_examples
+from tests import mail_sink
 
 pytestmark = pytest.mark.load
 
@@ -73,6 +80,8 @@ PASSWORD = "load-test-password"
 READY = load_examples()["02-short-breaks-full-report"]["answers"]
 TEXT_FIELD = ("policy", "what_is_changing")
 OTHER_TEXT_FIELD = ("policy", "related_policies")
+WORKER_KILL_AT = RUN_SECONDS * 0.3  # the background worker is killed (and restarted)
+BACKGROUND_DRAIN = 180.0  # seconds the worker may take to finish after the run
 BURST = 30  # wrong passwords sent at once, against a limit of
 SIGN_IN_LIMIT = 10  # (SIGN_IN_MAX_FAILURES)
 
@@ -106,6 +115,49 @@ def _cluster_version() -> str:
 
 
 @dataclass
+class Worker:
+    """The background worker, a process of its own as in production."""
+
+    env: dict
+    log: Path
+    process: subprocess.Popen | None = None
+    starts: int = 0
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(  # noqa: S603 - our own worker command
+            [str(Path(sys.executable).with_name("flask")), "--app", "ehria", "worker",
+             "--workers", "2"],
+            cwd=PROJECT_ROOT, env=self.env, stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT, start_new_session=True)
+        self.starts += 1
+
+    def kill(self) -> None:
+        """As the machine would: SIGKILL, mid-job, no clean-up."""
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def _queue_settings() -> dict[str, str]:
+    """The machine's Redis when it answers (as production), else a SQLite queue."""
+    name = f"ehria-load-{os.getpid()}"
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return {"EHRIA_TASKS_URL": "redis://127.0.0.1:6379/0", "EHRIA_TASKS_NAME": name}
+    except OSError:
+        return {"EHRIA_TASKS_URL": f"sqlite:////tmp/{name}.sqlite3", "EHRIA_TASKS_NAME": name}
+
+
+@dataclass
 class Server:
     url: str  # the app's database URL (search_path set to our schema)
     port: int
@@ -113,6 +165,8 @@ class Server:
     log: Path
     schema: str
     application_name: str
+    worker: Worker
+    mail: list[bytes]  # what the local mail server received
 
     def worker_pids(self) -> set[int]:
         pids = set()
@@ -151,7 +205,13 @@ def _wait_healthy(port: int, seconds: float) -> bool:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Server:
+def mail():
+    with mail_sink.smtp_sink() as (port, received):
+        yield port, received
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, mail) -> Server:
     base = _base_url()
     schema = f"ehria_load_{os.getpid()}"
     application_name = f"ehria-load-{os.getpid()}"
@@ -168,19 +228,23 @@ def server(tmp_path_factory) -> Server:
                EHRIA_SECRET_KEY="load-test-" + "k" * 40, EHRIA_BIND=f"127.0.0.1:{port}",
                EHRIA_WORKERS=str(WORKERS), EHRIA_THREADS="1", EHRIA_MAX_REQUESTS="0",
                # the password bursts each come "from" an address of their own
-               EHRIA_PROXY_HOPS="1")
+               EHRIA_PROXY_HOPS="1", EHRIA_SMTP_HOST="127.0.0.1", EHRIA_SMTP_PORT=str(mail[0]),
+               **_queue_settings())
     process = subprocess.Popen(  # noqa: S603 - our own gunicorn and config
         [str(Path(sys.executable).with_name("gunicorn")), "-c", "gunicorn.conf.py",
          "wsgi:app"],
         cwd=PROJECT_ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    running = Server(url, port, process, log, schema, application_name)
+    worker = Worker(env, log.with_name("worker.log"))
+    running = Server(url, port, process, log, schema, application_name, worker, mail[1])
     try:
         if not _wait_healthy(port, 60):
             pytest.fail("gunicorn did not become healthy:\n" + running.log_tail())
+        worker.start()  # after gunicorn's master has migrated
         yield running
     finally:
+        worker.stop()
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
             try:
@@ -264,6 +328,9 @@ class Run:
     fault_start: float | None = None
     fault_end: float | None = None
     fault_error: str | None = None
+    worker_killed_at: float | None = None
+    pending_at_kill: int = 0
+    drained_after: float = 0.0
     postmaster_before: str | None = None
     postmaster_after: str | None = None
     pids_before: set[int] = field(default_factory=set)
@@ -379,10 +446,24 @@ def lifecycle(officer: Client, chair: Client, web: Client) -> None:
         steps = ((officer, "submit", {"declaration": True}), (chair, "sign-off", None),
                  (web, "publish", {"url": f"https://www.example.gov.uk/ehria/{number}"}))
         for client, action, body in steps:
+            if action == "publish":
+                _wait_for_published_pdf(web, number)
             status, answer = client.transition(number, action, version, body)
             if status != 200:
                 break
             version = answer["version"]
+
+
+def _wait_for_published_pdf(web: Client, number: int, seconds: float = 120) -> None:
+    """The web team downloads the depersonalised PDF to publish it: 202 (with
+    Retry-After) while the worker makes it, then 200."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        status, _ = web.call("GET", f"/assessments/{number}/published.pdf",
+                             assessment=number)
+        if status == 200:
+            return
+        time.sleep(0.5 if status == 202 else 0.1)
 
 
 def racer(client: Client, shared: list[int]) -> None:
@@ -524,7 +605,49 @@ def _inflict_fault(run: Run, server: Server, mode: str) -> None:
                       + SERVED_AFTER_RECOVERY)
 
 
-# ---- the run, once for both tests ----------------------------------------------------
+def _pending_renders(url: str) -> int:
+    engine = create_engine(url, pool_pre_ping=True)
+    try:
+        with engine.connect() as connection:
+            return connection.scalar(text(
+                "SELECT count(*) FROM signed_records WHERE full_pdf_sha256 IS NULL"))
+    finally:
+        engine.dispose()
+
+
+def _kill_worker(run: Run, server: Server) -> None:
+    """Kill the worker while it has a rendering in hand, then start it again."""
+    time.sleep(max(0.0, WORKER_KILL_AT - run.now()))
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and not _pending_renders(server.url):
+        time.sleep(0.05)
+    run.pending_at_kill = _pending_renders(server.url)
+    server.worker.kill()
+    run.worker_killed_at = run.now()
+    time.sleep(1.5)
+    server.worker.start()
+
+
+def _drain_background_work(server: Server) -> float:
+    """Seconds until no signed record lacks its PDFs and no e-mail is unsent."""
+    started = time.monotonic()
+    engine = create_engine(server.url, pool_pre_ping=True)
+    try:
+        while time.monotonic() - started < BACKGROUND_DRAIN:
+            with engine.connect() as connection:
+                left = connection.scalar(text(
+                    "SELECT (SELECT count(*) FROM signed_records WHERE full_pdf_sha256 IS NULL"
+                    " OR published_pdf_sha256 IS NULL)"
+                    " + (SELECT count(*) FROM notifications WHERE sent_at IS NULL)"))
+            if not left:
+                break
+            time.sleep(0.5)
+    finally:
+        engine.dispose()
+    return time.monotonic() - started
+
+
+# ---- the run, once for all the tests ---------------------------------------------------
 
 @pytest.fixture(scope="module")
 def run(server: Server) -> Run:
@@ -553,11 +676,13 @@ def run(server: Server) -> Run:
     threads.append(threading.Thread(target=health_poller, args=(make("health", ""),)))
     threads.append(threading.Thread(target=password_bursts, args=(done, server.port)))
     fault = threading.Thread(target=_inflict_fault, args=(done, server, mode))
-    for thread in [*threads, fault]:
+    killer = threading.Thread(target=_kill_worker, args=(done, server))
+    for thread in [*threads, fault, killer]:
         thread.start()
-    for thread in [*threads, fault]:
+    for thread in [*threads, fault, killer]:
         thread.join(RUN_SECONDS + 90)
     assert _wait_healthy(server.port, 30), server.log_tail()
+    done.drained_after = _drain_background_work(server)
     done.pids_after = server.worker_pids()
     done.postmaster_after = _postmaster_start(server.url)
     done.people = people  # type: ignore[attr-defined]
@@ -696,6 +821,8 @@ def _report(run: Run) -> str:
     replayed = sum(1 for record in run.records if record.replayed)
     return (f"load-and-faults: {len(run.records)} requests in {RUN_SECONDS:.0f} s by "
             f"{CLIENTS} clients; {fault}; {replayed} held through it and run again; "
+            f"worker killed at {run.worker_killed_at or 0:.1f} s with {run.pending_at_kill} "
+            f"renderings waiting, all done {run.drained_after:.1f} s after the run; "
             f"statuses {_summary(run)}; p50 ms {json.dumps(p50)}")
 
 
@@ -728,3 +855,38 @@ def test_the_app_recovers_from_a_database_restart_without_restarting_itself(
     assert all(r.status in (200, 503) for r in during if r.client == "health"), _summary(run)
     # (quote: the URL of the schema stays inside this test)
     assert quote(server.schema) in server.url
+
+
+def test_a_worker_killed_mid_run_loses_nothing_and_sends_no_e_mail_twice(run, server):
+    assert run.worker_killed_at is not None and server.worker.starts == 2
+    assert run.pending_at_kill >= 1, "the worker had nothing in hand when it was killed"
+    worker_log = server.worker.log.read_text(errors="replace")[-4000:]
+    engine = create_engine(server.url)
+    try:
+        with engine.connect() as connection:
+            records = connection.execute(text(
+                "SELECT id, full_pdf, full_pdf_sha256, published_pdf, published_pdf_sha256 "
+                "FROM signed_records")).all()
+            notifications = dict(connection.execute(text(
+                "SELECT id, sent_at FROM notifications")).all())
+            failed = connection.execute(text("SELECT task, subject_id, error FROM failed_jobs"
+                                             )).all()
+    finally:
+        engine.dispose()
+    signed_off = {r.assessment for r in run.records
+                  if r.action == "sign-off" and r.status == 200}
+    assert len(records) >= len(signed_off) > 0
+    for record in records:
+        assert record.full_pdf and record.published_pdf, (record.id, worker_log)
+        assert record.full_pdf.startswith(b"%PDF") and record.published_pdf.startswith(b"%PDF")
+        assert hashlib.sha256(record.full_pdf).hexdigest() == record.full_pdf_sha256
+        assert hashlib.sha256(record.published_pdf).hexdigest() == record.published_pdf_sha256
+    assert failed == [], failed
+    # every e-mail sent and received, and none twice (the Message-ID names its outbox row)
+    assert notifications and all(notifications.values()), worker_log
+    received = Counter(int(found) for message in server.mail for found in re.findall(
+        rb"Message-ID: <ehria-notification-(\d+)@", message))
+    assert [number for number, times in received.items() if times > 1] == []
+    assert set(received) == set(notifications)
+    with_pdf = [r for r in run.records if r.path.endswith("published.pdf")]
+    assert {r.status for r in with_pdf} <= {200, 202}, _summary(run)
