@@ -133,9 +133,18 @@ def worker_command(workers: int) -> None:
         raise click.ClickException(str(error)) from error
 
 
+@click.command("send-reminders")
+def send_reminders_command() -> None:
+    """Send today's reminders now (the worker does it each morning at 7); each goes once."""
+    from ehria.tasks import send_reminders
+
+    click.echo(f"{send_reminders()} reminder e-mails written to the outbox")
+
+
 def register_commands(app: Flask) -> None:
     for command in (
         create_department_command, create_user_command, create_token_command,
         revoke_tokens_command, set_password_command, demo_data_command, worker_command,
+        send_reminders_command,
     ):
         app.cli.add_command(command)

@@ -60,6 +60,8 @@ def _environment_settings() -> dict[str, object]:
         settings["FORM_LIVE_VERSION"] = version
     if folders := os.environ.get("EHRIA_FORM_FOLDERS"):
         settings["FORM_FOLDERS"] = [f for f in folders.split(os.pathsep) if f]
+    if days := os.environ.get("EHRIA_SCRUTINY_REMINDER_DAYS"):
+        settings["SCRUTINY_REMINDER_DAYS"] = int(_number(days, "EHRIA_SCRUTINY_REMINDER_DAYS"))
     if wait := os.environ.get("EHRIA_DATABASE_WAIT_SECONDS"):
         settings["EHRIA_DATABASE_WAIT_SECONDS"] = _number(wait, "EHRIA_DATABASE_WAIT_SECONDS")
     if hops := os.environ.get("EHRIA_PROXY_HOPS"):

@@ -1,11 +1,11 @@
 """Tables of what happens after sign-off (issue 15): each action of a signed-off
-improvement plan, tracked with its status and dated progress notes."""
+improvement plan, tracked with its status and dated progress notes; the reminders sent."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ehria.extensions import db
@@ -55,3 +55,16 @@ class ActionNote(db.Model):
 
     tracked_action: Mapped[TrackedAction] = relationship(back_populates="notes")
     by: Mapped[User | None] = relationship()
+
+
+class SentReminder(db.Model):
+    """A reminder sent: its (assessment, kind) is unique, so however many workers run the
+    daily job, and however often it restarts, each reminder goes once."""
+
+    __tablename__ = "sent_reminders"
+    __table_args__ = (UniqueConstraint("assessment_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    sent_on: Mapped[date] = mapped_column(Date)

@@ -23,6 +23,7 @@ from ehria import jobs
 log = logging.getLogger(__name__)
 
 SWEEP = "sweep"
+REMINDERS = "reminders"
 # The periodic sweep leaves alone work younger than this, which is still in the queue or
 # in its back-off; at a worker's start it queues everything left (see ehria.jobs).
 SWEEP_AFTER = timedelta(minutes=10)
@@ -64,6 +65,16 @@ def _in_app_context(app: Flask, function: Callable) -> Callable:
     return run
 
 
+def send_reminders() -> int:
+    """Today's reminders into the outbox, then their e-mails to the queue."""
+    from ehria.clock import today
+    from ehria.reminders import send_due_reminders
+
+    written = send_due_reminders(today())
+    jobs.after_commit("reminders", None, written)
+    return len(written)
+
+
 def init_tasks(app: Flask) -> None:
     queue = make_queue(app.config)
     options = {"retries": int(app.config["TASKS_RETRIES"]),
@@ -80,6 +91,11 @@ def init_tasks(app: Flask) -> None:
     @wraps(jobs.sweep)
     def periodic_sweep() -> int:
         return _in_app_context(app, jobs.sweep)(SWEEP_AFTER)
+
+    @queue.periodic_task(crontab(hour="7", minute="0"), name=REMINDERS)
+    def daily_reminders() -> int:
+        """Reminders of reviews and of scrutiny waiting (ehria.reminders), once a day."""
+        return _in_app_context(app, send_reminders)()
 
     @queue.post_execute()
     def record_last_failure(task, value, exception) -> None:
