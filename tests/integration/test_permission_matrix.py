@@ -358,6 +358,7 @@ def test_only_admins_see_and_retry_failed_jobs(world, client, request_line):
     method, path = request_line.split(" ")
     path = path.format(job=failed.id)
     wrong = []
+    admin_retried = False
     for persona in PERSONAS:
         client.post("/sign-out")
         if persona != "anonymous":
@@ -373,6 +374,7 @@ def test_only_admins_see_and_retry_failed_jobs(world, client, request_line):
             wrong.append((persona, "not sent to sign in", response.headers.get("Location")))
         db.session.expire_all()
         retried = db.session.get(FailedJob, failed.id).retried_at is not None
-        if retried != (persona == "admin" and method == "POST"):
+        admin_retried = admin_retried or (persona == "admin" and method == "POST")
+        if retried != admin_retried:  # only the admin's retry counts, whoever comes after
             wrong.append((persona, "retried" if retried else "not retried"))
     assert wrong == []
