@@ -9,7 +9,7 @@ from ehria import jobs, threads
 from ehria.api import ApiError, api_blueprint, api_user, token_required
 from ehria.api.assessments import load_in_full
 from ehria.api.schemas import UtcDateTime
-from ehria.api.workflow import _json_object, _refused
+from ehria.api.workflow import json_object, refused
 from ehria.extensions import db
 from ehria.models import Assessment, Thread
 from ehria.workflow import WorkflowError
@@ -41,7 +41,7 @@ def _change(assessment: Assessment, change: Callable[[], threads.Change], status
         db.session.flush()
     except WorkflowError as error:
         db.session.rollback()
-        raise _refused(error) from error
+        raise refused(error) from error
     db.session.commit()
     jobs.after_commit("e-mail", None, done.messages)
     return thread_json(done.thread), status
@@ -52,7 +52,7 @@ def _change(assessment: Assessment, change: Callable[[], threads.Change], status
 def post_thread(assessment_id: int):
     """`{"path", "text"}` starts a thread, `{"reply_to", "text"}` replies to one."""
     assessment = load_in_full(assessment_id)
-    body = _json_object()
+    body = json_object()
     if "reply_to" in body and "path" in body:
         raise ApiError(422, "Send either path (to start a thread) or reply_to, not both.",
                        {"reply_to": ["Send either path or reply_to"]})

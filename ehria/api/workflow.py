@@ -21,7 +21,7 @@ from ehria.permissions import visible_revision
 from ehria.workflow import Action, WorkflowError, apply
 
 
-def _json_object() -> dict:
+def json_object() -> dict:
     if not request.get_data():
         return {}
     body = request.get_json()
@@ -30,13 +30,13 @@ def _json_object() -> dict:
     return body
 
 
-def _refused(error: WorkflowError) -> ApiError:
+def refused(error: WorkflowError) -> ApiError:
     return ApiError(error.status, error.message, error.details.get("fields"))  # type: ignore[arg-type]
 
 
 def _transition(assessment_id: int, action: Action):
     assessment = load_visible(assessment_id)
-    body = _json_object()
+    body = json_object()
     expected = request.headers.get("If-Match")
     if expected is not None and parse_if_match(expected) != str(assessment.lock_version):
         raise ApiError(412, "This assessment changed since you loaded it.")
@@ -47,7 +47,7 @@ def _transition(assessment_id: int, action: Action):
         extra = {k: v for k, v in error.details.items() if k in ("missing", "problems")}
         if extra:
             return {"error": error.message, **extra}, error.status
-        raise _refused(error) from error
+        raise refused(error) from error
     db.session.commit()
     jobs.after_commit(outcome.event, assessment, outcome.notifications)
     return assessment_response(assessment)
@@ -90,7 +90,7 @@ def _change_authors(assessment, change):
         db.session.flush()
     except WorkflowError as error:
         db.session.rollback()
-        raise _refused(error) from error
+        raise refused(error) from error
     db.session.commit()
     jobs.after_commit("e-mail", None, done.messages)
     return assessment_response(assessment)
@@ -100,7 +100,7 @@ def _change_authors(assessment, change):
 @token_required()
 def add_author(assessment_id: int):
     assessment = load_visible(assessment_id)
-    email = _json_object().get("email")
+    email = json_object().get("email")
     return _change_authors(assessment, lambda: co_authors.invite(
         assessment, api_user(), email, already_ok=True))
 

@@ -130,7 +130,13 @@ def since_returned(assessment: Assessment, revision: Revision,
     old = next(r for r in assessment.revisions if r.number == returned)
     changes = differences(old.answers, revision.answers,
                           load_definition(revision.template_version))
-    return [(change, [t for t in every if _touches(change.path, t)]) for change in changes]
+    placed: set[int] = set()  # each thread beside the first change it is about, once
+    result = []
+    for change in changes:
+        beside = [t for t in every if t.id not in placed and _touches(change.path, t)]
+        placed.update(t.id for t in beside)
+        result.append((change, beside))
+    return result
 
 
 def _sign_off_refused(assessment: Assessment) -> str | None:
