@@ -4,6 +4,9 @@ ehria.template_editing, ehria.template_changes and ehria.template_moves."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -128,71 +131,82 @@ def _save(template: FormTemplate, page: str, **edit):
     return redirect(url_for("builder.version", version=template.version)), [], 200
 
 
+@dataclass
+class Edited:
+    """What an editing page shows: the source (as posted, when refused), its problems."""
+
+    form: BaseForm
+    source: dict
+    errors: list[dict[str, str]]
+    status: int = 200
+    done: Response | None = None
+
+
+def _edit(template: FormTemplate, page: str,
+          edit: Callable[[dict, Mapping[str, str]], dict]) -> Edited:
+    """A GET shows the draft; a POST applies `edit` to it and saves it whole, or shows
+    the edited source again with every problem (nothing saved)."""
+    form = BaseForm()
+    if request.method != "POST":
+        return Edited(form, template.source, [])
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        source = edit(template.source, request.form)
+    except EditProblem as error:
+        return Edited(form, template.source, problem_items(error), 400)
+    done, errors, status = _save(template, page, source=source)
+    return Edited(form, source, errors, status, done)
+
+
+def _tag(template: FormTemplate) -> str:
+    return request.form.get("tag") or version_tag(template)
+
+
 @blueprint.route("/<version>/steps/<step_key>", methods=["GET", "POST"])
 @signed_in(Role.ADMIN)
 def edit_step_page(version: str, step_key: str):
     template = _draft(version)
-    form = BaseForm()
-    source, errors, status = template.source, [], 200
     try:
-        section, step = step_of(source, step_key)
+        _, step = step_of(template.source, step_key)
     except KeyError:
         abort(404)
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        source = edit_step(template.source, step_key, request.form)
-        done, errors, status = _save(template, f"the step {step['title']!r}", source=source)
-        if done:
-            return done
-        section, step = step_of(source, step_key)
+    edited = _edit(template, f"the step {step['title']!r}",
+                   lambda source, posted: edit_step(source, step_key, posted))
+    if edited.done:
+        return edited.done
+    section, step = step_of(edited.source, step_key)
     choice_lists = sorted(template.source.get("choices") or {})
     return render_template(
         "builder/edit_step.html", template=template, section=section, step=step,
-        errors=errors, form=form, tag=request.form.get("tag") or version_tag(template),
-        rows_of=rows_of, table_fields=table_fields, group_titles=group_titles,
-        paragraphs_text=paragraphs_text, types=[*ADDABLE_TYPES, *choice_lists]), status
+        errors=edited.errors, form=edited.form, tag=_tag(template), rows_of=rows_of,
+        table_fields=table_fields, group_titles=group_titles,
+        paragraphs_text=paragraphs_text, types=[*ADDABLE_TYPES, *choice_lists]
+    ), edited.status
 
 
 @blueprint.route("/<version>/choices", methods=["GET", "POST"])
 @signed_in(Role.ADMIN)
 def edit_choices_page(version: str):
     template = _draft(version)
-    form = BaseForm()
-    source, errors, status = template.source, [], 200
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        source = edit_choices(template.source, request.form)
-        done, errors, status = _save(template, "the choice lists", source=source)
-        if done:
-            return done
-    return render_template("builder/edit_choices.html", template=template, form=form,
-                           choices=source.get("choices") or {}, errors=errors,
-                           tag=request.form.get("tag") or version_tag(template)), status
+    edited = _edit(template, "the choice lists", edit_choices)
+    if edited.done:
+        return edited.done
+    return render_template("builder/edit_choices.html", template=template, form=edited.form,
+                           choices=edited.source.get("choices") or {}, errors=edited.errors,
+                           tag=_tag(template)), edited.status
 
 
 @blueprint.route("/<version>/rules", methods=["GET", "POST"])
 @signed_in(Role.ADMIN)
 def edit_rules_page(version: str):
     template = _draft(version)
-    form = BaseForm()
-    source, errors, status = template.source, [], 200
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        try:
-            source = edit_rules(template.source, request.form)
-        except EditProblem as error:
-            errors, status = problem_items(error), 400
-        else:
-            done, errors, status = _save(template, "the screening rules", source=source)
-            if done:
-                return done
-    return render_template("builder/edit_rules.html", template=template, form=form,
-                           rule_set=rule_set(source), errors=errors,
-                           tag=request.form.get("tag") or version_tag(template),
-                           condition_yaml=_condition_yaml), status
+    edited = _edit(template, "the screening rules", edit_rules)
+    if edited.done:
+        return edited.done
+    return render_template("builder/edit_rules.html", template=template, form=edited.form,
+                           rule_set=rule_set(edited.source), errors=edited.errors,
+                           tag=_tag(template), condition_yaml=_condition_yaml), edited.status
 
 
 def _condition_yaml(condition: object) -> str:
