@@ -35,6 +35,7 @@ class Period:
     start: date | None = None
     end: date | None = None
     department: str | None = None
+    programme: str | None = None
 
 
 @dataclass
@@ -84,6 +85,8 @@ def _assessments(user: User, period: Period) -> Select[tuple[Assessment]]:
     if period.department:
         query = query.join(Department, Department.id == Assessment.department_id).where(
             Department.name == period.department)
+    if period.programme:
+        query = query.where(Assessment.programme == period.programme)
     if period.start:
         query = query.where(Assessment.created_at >= datetime.combine(period.start,
                                                                       datetime.min.time()))
@@ -97,6 +100,13 @@ def _aware(moment: datetime) -> datetime:
     from datetime import UTC
 
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def programmes(user: User) -> list[tuple[str, int]]:
+    """The programmes of the assessments `user` counts, with how many are in each."""
+    query = _assessments(user, Period()).where(Assessment.programme.is_not(None))
+    names = Counter(a.programme for a in db.session.scalars(query))
+    return sorted(names.items())
 
 
 def insight_for(user: User, period: Period, today: date) -> Insight:

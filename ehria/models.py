@@ -125,6 +125,8 @@ class Assessment(db.Model):
     created_at: Mapped[datetime] = timestamp(default=utcnow)
     updated_at: Mapped[datetime] = timestamp(default=utcnow, index=True)
     review_date: Mapped[date | None] = mapped_column(Date, nullable=True)  # set at sign-off
+    # a named group of assessments (a budget round), for their cumulative impact
+    programme: Mapped[str | None] = mapped_column(String(200), index=True)
 
     __mapper_args__ = {"version_id_col": lock_version}
 

@@ -116,6 +116,7 @@ def assessment_json(assessment: Assessment, viewer: User) -> dict:
         "published_url": assessment.published_url,
         "sha256": record.sha256 if record else None,
         "review_date": assessment.review_date,
+        "programme": assessment.programme,
         "created_at": assessment.created_at,
         "updated_at": assessment.updated_at,
         "depersonalised": not in_full,

@@ -228,8 +228,17 @@ def _action_paths(spec) -> None:
         "summary": "Counts across assessments (DEG chairs: their department; admins)",
         "parameters": [{"name": name, "in": "query", "required": False,
                         "schema": {"type": "string"}}
-                       for name in ("from", "to", "department")],
+                       for name in ("from", "to", "department", "programme")],
         "responses": _responses(200, {"type": "object"}, 403, 422)}})
+    spec.path("/assessments/{assessment_id}/programme", operations={"post": {
+        "summary": "Name the programme it is part of (authors, its DEG chair, admins); "
+                   "null takes it out",
+        "parameters": [{"name": "assessment_id", "in": "path", "required": True,
+                        "schema": {"type": "integer"}}],
+        "requestBody": {"content": {"application/json": {"schema": {
+            "type": "object", "properties": {"programme": {"type": "string",
+                                                           "nullable": True}}}}}},
+        "responses": _responses(200, "Assessment", 403, 404, 422)}})
     spec.path("/actions/{action_id}", operations={
         "get": {"summary": "One tracked action, with its notes; ETag",
                 "parameters": [action_id],

@@ -118,6 +118,7 @@ class AssessmentSchema(Schema):
     published_url = fields.String(allow_none=True)
     sha256 = fields.String(allow_none=True)
     review_date = fields.Date(allow_none=True)
+    programme = fields.String(allow_none=True)
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
     depersonalised = fields.Boolean()

@@ -139,14 +139,15 @@ def _period():
             errors.append({"text": f"Enter the '{name}' date as YYYY-MM-DD, such as "
                                    "2026-04-01.", "href": f"#{name}"})
     department = (request.args.get("department") or "").strip()[:200] or None
-    return Period(dates["from"], dates["to"], department), errors
+    programme = (request.args.get("programme") or "").strip()[:200] or None
+    return Period(dates["from"], dates["to"], department, programme), errors
 
 
 @blueprint.get("/insights")
 @signed_in(Role.DEG_CHAIR, Role.ADMIN)
 def insights():
     from ehria.accounts import department_names
-    from ehria.insights import insight_for
+    from ehria.insights import insight_for, programmes
 
     period, errors = _period()
     found = insight_for(current_user, period, today())
@@ -154,6 +155,7 @@ def insights():
         return _insight_csv(found)
     return render_template("after/insights.html", insight=found, period=period,
                            errors=errors, departments=department_names(),
+                           programmes=programmes(current_user),
                            admin=current_user.has_role(Role.ADMIN)), 400 if errors else 200
 
 

@@ -67,7 +67,8 @@ def remove(assessment_id: int, user_id: int):
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("officer.task_list", assessment_id=assessment.id) + "#people")
-    assert user is not None
+    if user is None:  # remove() refuses an unknown person before this
+        abort(404)
     if user.id == current_user.id:  # they left it: it is no longer theirs to see
         db.session.commit()
         jobs.after_commit("e-mail", None, change.messages)
@@ -92,7 +93,8 @@ def hand_lead(assessment_id: int):
             db.session.rollback()
             _refusal_on(form, error)
         else:
-            assert chosen is not None
+            if chosen is None:  # hand_lead() refuses no one before this
+                abort(400)
             return _done(assessment, change, f"{chosen.name} now leads this assessment")
     return render_template("people/lead.html", assessment=assessment, form=form, lead=lead,
                            others=others, errors=error_list(form)), 400 if form.errors else 200

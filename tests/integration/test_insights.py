@@ -105,3 +105,32 @@ def test_the_page_shows_the_figures_as_a_table_and_csv(seeded, client):
     assert rows[0] == ["table", "row", "negative", "unknown", "assessments"]
     assert any(r[0] == "characteristics" and r[1] == "Age" for r in rows[1:])
     assert client.get("/insights?from=soon").status_code == 400
+
+
+def test_a_programme_groups_assessments_and_filters_the_insight(seeded, api_as, people,
+                                                                  factory):
+    chair, officer = api_as(people["chair"]), api_as(people["officer"])
+    listed = ok(chair.get("/assessments"))
+    items = listed["items"] if isinstance(listed, dict) else listed
+    signed = sorted(a["id"] for a in items if a["status"] in ("signed_off", "published"))
+    moved = ok(chair.post(f"/assessments/{signed[0]}/programme",
+                          {"programme": "  Budget   round 2027 "}))
+    assert moved["programme"] == "Budget round 2027"
+    figures = ok(chair.get("/insights?programme=Budget round 2027"))
+    assert sum(figures["by_status"].values()) == 1
+    assert all(row["assessments"] in ([], [signed[0]]) for row in figures["characteristics"])
+    assert any(row["assessments"] == [signed[0]] for row in figures["characteristics"])
+    colleague = api_as(factory.user("colleague@example.gov.uk", "lead_officer"))
+    assert colleague.post(f"/assessments/{signed[0]}/programme",
+                          {"programme": "Mine"}).status_code in (403, 404)
+    too_long = officer.post(f"/assessments/{signed[0]}/programme", {"programme": "x" * 201})
+    assert too_long.status_code == 422 and list(too_long.get_json()["fields"]) == [
+        "programme"]
+    client = chair.client
+    client.post("/sign-in", data={"email": "chair@example.gov.uk",
+                                  "password": "a-long-password"})
+    page = client.get("/insights?programme=Budget round 2027").get_data(as_text=True)
+    assert "in the programme Budget round 2027 (its cumulative impact)" in page
+    assert "Budget round 2027 (1)" in page
+    assert ok(officer.post(f"/assessments/{signed[0]}/programme",
+                           {"programme": None}))["programme"] is None
