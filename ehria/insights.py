@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import lazyload
 
 from ehria.extensions import db
 from ehria.form import load_definition
@@ -110,7 +111,10 @@ def programmes(user: User) -> list[tuple[str, int]]:
 
 
 def insight_for(user: User, period: Period, today: date) -> Insight:
-    assessments = list(db.session.scalars(_assessments(user, period)))
+    # only the assessments' own columns: their authors (loaded in chunks of 500 by
+    # default) would add a statement per 500 assessments
+    assessments = list(db.session.scalars(_assessments(user, period).options(
+        lazyload(Assessment.author_rows))))
     ids = [a.id for a in assessments]
     by_status = Counter(str(a.status) for a in assessments)
     states = Counter(review_state(a.review_date, today) for a in assessments
