@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ehria import jobs, threads
+from ehria import threads
 from ehria.api import ApiError, api_blueprint, api_user, token_required
 from ehria.api.assessments import load_in_full
 from ehria.api.schemas import UtcDateTime
-from ehria.api.workflow import json_object, refused
+from ehria.api.workflow import committed, json_object
 from ehria.extensions import db
 from ehria.models import Assessment, Thread
-from ehria.workflow import WorkflowError
 
 
 def thread_json(thread: Thread) -> dict:
@@ -36,15 +35,7 @@ def list_threads(assessment_id: int):
 
 
 def _change(assessment: Assessment, change: Callable[[], threads.Change], status: int):
-    try:
-        done = change()
-        db.session.flush()
-    except WorkflowError as error:
-        db.session.rollback()
-        raise refused(error) from error
-    db.session.commit()
-    jobs.after_commit("e-mail", None, done.messages)
-    return thread_json(done.thread), status
+    return thread_json(committed(change).thread), status
 
 
 @api_blueprint.post("/assessments/<int:assessment_id>/threads")

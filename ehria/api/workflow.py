@@ -83,8 +83,9 @@ def review(assessment_id: int):
     return _transition(assessment_id, Action.REVIEW)
 
 
-def _change_authors(assessment, change):
-    """Make a change to the authors, commit it and send its e-mails, or refuse it."""
+def committed(change):
+    """Make a change (of the authors, of a thread), commit it and queue its e-mails; or
+    refuse it with its status, changing nothing. Returns what the change returned."""
     try:
         done = change()
         db.session.flush()
@@ -93,6 +94,11 @@ def _change_authors(assessment, change):
         raise refused(error) from error
     db.session.commit()
     jobs.after_commit("e-mail", None, done.messages)
+    return done
+
+
+def _change_authors(assessment, change):
+    committed(change)
     return assessment_response(assessment)
 
 
