@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import statistics
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -71,6 +72,23 @@ class Insight:
         for name, (_, rows) in self.tables.items():
             data[name] = [row.to_dict() for row in rows]
         return data
+
+
+def period_from(args: Mapping[str, str]) -> tuple[Period, dict[str, str]]:
+    """The period a page or the API asks for, and a message per parameter that is not a
+    date (the page shows them in its error summary, the API answers 422 with them)."""
+    dates: dict[str, date | None] = {}
+    problems: dict[str, str] = {}
+    for name in ("from", "to"):
+        value = (args.get(name) or "").strip()
+        try:
+            dates[name] = date.fromisoformat(value) if value else None
+        except ValueError:
+            dates[name] = None
+            problems[name] = f"Enter the '{name}' date as YYYY-MM-DD, such as 2026-04-01."
+    named = {key: (args.get(key) or "").strip()[:200] or None
+             for key in ("department", "programme")}
+    return Period(dates["from"], dates["to"], **named), problems
 
 
 def may_see_insight(user: User) -> bool:

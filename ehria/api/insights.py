@@ -3,34 +3,22 @@ admins (all, or one department)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import jsonify, request
 
 from ehria.api import ApiError, api_blueprint, api_user, token_required
 from ehria.clock import today
-from ehria.insights import Period, insight_for
+from ehria.insights import insight_for, period_from
 from ehria.roles import Role
-
-
-def period_from(args) -> Period:
-    """The period asked for; a date that is not one is refused naming the parameter."""
-    dates = {}
-    for name in ("from", "to"):
-        value = args.get(name) or None
-        try:
-            dates[name] = date.fromisoformat(value) if value else None
-        except ValueError as error:
-            raise ApiError(422, "Dates are YYYY-MM-DD.", {name: [
-                "Must be a date, YYYY-MM-DD."]}) from error
-    return Period(dates["from"], dates["to"], args.get("department") or None,
-                  args.get("programme") or None)
 
 
 @api_blueprint.get("/insights")
 @token_required(Role.DEG_CHAIR, Role.ADMIN)
 def insights():
-    return jsonify(insight_for(api_user(), period_from(request.args), today()).to_dict())
+    period, problems = period_from(request.args)
+    if problems:
+        raise ApiError(422, "Dates are YYYY-MM-DD.",
+                       {name: [text] for name, text in problems.items()})
+    return jsonify(insight_for(api_user(), period, today()).to_dict())
 
 
 @api_blueprint.post("/assessments/<int:assessment_id>/programme")

@@ -124,32 +124,14 @@ def update(action_id: int):
         (412 if "Someone else" in errors[0]["text"] else 400) if errors else 200)
 
 
-def _period():
-    from datetime import date
-
-    from ehria.insights import Period
-
-    dates, errors = {}, []
-    for name in ("from", "to"):
-        value = (request.args.get(name) or "").strip()
-        try:
-            dates[name] = date.fromisoformat(value) if value else None
-        except ValueError:
-            dates[name] = None
-            errors.append({"text": f"Enter the '{name}' date as YYYY-MM-DD, such as "
-                                   "2026-04-01.", "href": f"#{name}"})
-    department = (request.args.get("department") or "").strip()[:200] or None
-    programme = (request.args.get("programme") or "").strip()[:200] or None
-    return Period(dates["from"], dates["to"], department, programme), errors
-
-
 @blueprint.get("/insights")
 @signed_in(Role.DEG_CHAIR, Role.ADMIN)
 def insights():
     from ehria.accounts import department_names
-    from ehria.insights import insight_for, programmes
+    from ehria.insights import insight_for, period_from, programmes
 
-    period, errors = _period()
+    period, problems = period_from(request.args)
+    errors = [{"text": text, "href": f"#{name}"} for name, text in problems.items()]
     found = insight_for(current_user, period, today())
     if request.args.get("format") == "csv":
         return _insight_csv(found)
