@@ -53,13 +53,15 @@ def _section_status(steps: list[Step], answers: dict, missing: list[str]) -> str
 
 
 def _task(section: Section, steps: list[Step], answers: dict, outcome: ScreeningOutcome,
-          completed: dict[str, bool]) -> Task:
+          completed: dict[str, bool]) -> Task | None:
+    """The section's line; None leaves it off the list (a section that does not apply and
+    says nothing of why, such as a review's "Since the last assessment")."""
     title = section.task_title or section.title
     if section.starts_after is not None and not completed.get(section.starts_after):
         return Task(title, CANNOT_START, None, section.cannot_start)
     if not holds(section.shown_when, Context(answers,
                                               report_required=outcome.report_required)):
-        return Task(title, NOT_NEEDED, None, section.not_needed)
+        return Task(title, NOT_NEEDED, None, section.not_needed) if section.not_needed else None
     return Task(title, _section_status(steps, answers, outcome.missing),
                 steps[0].key if steps else None)
 
@@ -72,6 +74,8 @@ def tasks(definition: FormDefinition, answers: dict, outcome: ScreeningOutcome) 
     for section in definition.sections:
         task = _task(section, [s for s in steps if s.section_key == section.key], answers,
                      outcome, completed)
+        if task is None:
+            continue
         completed[section.key] = task.status == COMPLETED
         result.append(task)
     ready = not outcome.missing and not outcome.problems

@@ -16,10 +16,12 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm.exc import StaleDataError
 
+from ehria.answers import deep_merge
 from ehria.assessments import record_event
 from ehria.extensions import db
 from ehria.form import FormDefinition
 from ehria.form.paths import get_path
+from ehria.form.types.scalars import date_in_words
 from ehria.models import Assessment, Department, User, utcnow
 from ehria.models_actions import ActionNote, TrackedAction
 from ehria.roles import Role
@@ -167,3 +169,33 @@ def action_dict(action: TrackedAction) -> dict[str, Any]:
             "notes": [{"at": n.at.isoformat(), "by": n.by.name if n.by else None,
                        "text": n.text, "status": n.status} for n in action.notes],
             "version": version_tag(action)}
+
+
+def carried_actions(assessment: Assessment, revision: int) -> list[dict[str, str]]:
+    """What became of each action of a signed revision's plan, in words, for the review
+    that follows it: the facts a `previous_actions` field shows."""
+    actions = db.session.scalars(select(TrackedAction).where(
+        TrackedAction.assessment_id == assessment.id, TrackedAction.revision == revision)
+        .order_by(TrackedAction.position))
+    return [{"objective": a.objective, "action": a.action, "target": a.target,
+             "officer": a.officer, "due": a.due, "status": STATUSES.get(a.status, a.status),
+             "outcome": "\n".join(f"{date_in_words(n.at.date().isoformat())}: {n.text}"
+                                  for n in a.notes if n.text)}
+            for a in actions]
+
+
+def answers_for_review(definition: FormDefinition, answers: Mapping[str, Any],
+                       actions: list[dict[str, str]]) -> dict[str, Any]:
+    """A review's first answers: the published ones, with every field that carries
+    actions filled afresh from `actions` (an earlier review's updates are not carried)."""
+    started = deep_merge(answers, {})
+    for field in definition.fields():
+        if field.kind.carries_actions:
+            section, key = field.path.split(".", 1)
+            started.setdefault(section, {}).pop(key, None)
+            if (rows := field.kind.carried(field, actions)) is not None:
+                started[section][key] = rows
+            if not started[section]:
+                del started[section]
+    return started
+

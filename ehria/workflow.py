@@ -40,7 +40,7 @@ from ehria.review_dates import ReviewDateError, review_date_from
 from ehria.roles import Role
 from ehria.signed_records import freeze
 from ehria.statuses import EDITABLE, Status
-from ehria.tracked_actions import track_plan
+from ehria.tracked_actions import answers_for_review, carried_actions, track_plan
 
 MAX_COMMENT_LENGTH = 20_000
 CHAIR_TITLE = "Chair, Departmental Equalities Group"
@@ -327,9 +327,12 @@ def _publish(assessment: Assessment, user: User, body: dict) -> dict:
 def _review(assessment: Assessment, user: User, body: dict) -> dict:
     published = assessment.revision
     number = published.number + 1
+    answers = answers_for_review(load_definition(published.template_version),
+                                 published.answers,
+                                 carried_actions(assessment, published.number))
     assessment.revisions.append(Revision(
         number=number, template_version=published.template_version,
-        answers=published.answers, created_at=utcnow(),
+        answers=answers, created_at=utcnow(),
     ))
     assessment.current_revision = number
     return {"from_revision": published.number}

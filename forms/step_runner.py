@@ -118,7 +118,7 @@ class StepRunner:
     # -- a post --------------------------------------------------------------------------
 
     def _repeating(self, key: str) -> Field:
-        found = next((f for f in self.step.fields if f.key == key and f.kind.repeats), None)
+        found = next((f for f in self.step.fields if f.key == key and f.kind.rows_by_officer), None)
         if found is None:
             raise BadButton(key)
         return found

@@ -70,3 +70,25 @@ def test_the_word_document_downloads_from_beside_the_pdf(people, published, sign
     assert POLICY in [p.text for p in document.paragraphs]
     assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == [
         "Equality & Human Rights Impact Assessment (EHRIA)"]
+
+
+def test_a_review_opens_with_what_came_of_each_action(people, published, signed_in_page):
+    """Issue 15: the review's first page lists the last plan's actions as their tracking
+    left them and asks what came of each (axe on the page); the answers are saved."""
+    officer = signed_in_page(people["officer"])
+    officer.goto(f"/assessments/{published}/start-review")
+    officer.get_by_role("button", name="Start the review").click()
+    officer.get_by_role("link", name="Since the last assessment").click()
+    expect(officer.get_by_role("heading", name="Since the last assessment")).to_be_visible()
+    expect(officer.get_by_text(READY["report"]["improvement_plan"][0]["action"])).to_be_visible()
+    assert_accessible(officer)
+    officer.get_by_label("What came of it (action 1)").fill("Kept: 41 families.")
+    officer.get_by_label("What came of it (action 2)").fill("Transport is in the new plan.")
+    officer.get_by_role("button", name="Save and continue").click()
+    expect(officer.get_by_role("heading", name="Key details")).to_be_visible()
+    db.session.expire_all()
+    rows = db.session.get(Assessment, published).revision.answers["since_last"][
+        "previous_actions"]
+    assert [row["update"] for row in rows] == ["Kept: 41 families.",
+                                               "Transport is in the new plan."]
+

@@ -10,7 +10,14 @@ from sqlalchemy import select
 
 from ehria.extensions import db
 from ehria.models import Assessment, Event, SignedRecord
-from tests.integration.workflow_helpers import create, ok, publish, sign_off, submit
+from tests.integration.workflow_helpers import (
+    create,
+    ok,
+    publish,
+    say_what_came_of_each_action,
+    sign_off,
+    submit,
+)
 
 PASSWORD = "a-long-password"
 
@@ -61,7 +68,9 @@ def test_an_author_starts_a_review_from_the_pages_and_lands_on_the_new_drafts_ta
     db.session.expire_all()
     assessment = db.session.get(Assessment, published)
     assert assessment.is_draft and assessment.current_revision == 2
-    assert assessment.revision.answers == assessment.revisions[0].answers
+    started = {k: v for k, v in assessment.revision.answers.items() if k != "since_last"}
+    assert started == assessment.revisions[0].answers  # and what came of each action:
+    assert len(assessment.revision.answers["since_last"]["previous_actions"]) == 2
     assert "revision 2" in task_list and "Draft" in task_list
     assert "Start a review" not in task_list
     assert "Revision 1 stays published" in task_list
@@ -129,6 +138,7 @@ def test_the_published_pdfs_stay_downloadable_throughout_the_review(
         version = ok(officer.get(f"/assessments/{published}"))["version"]
         ok(officer.patch(f"/assessments/{published}", {"answers": {"key_details": {
             "section": "Changed in review"}}}, version))
+        say_what_came_of_each_action(officer, published)
         submit(officer, published)
         submitted = downloads(client, apis, published)
 

@@ -29,6 +29,9 @@ ARTICLES = [
 ]
 # Every key of design/ASSESSMENT-DATA.md, written out from the document.
 EXPECTED_PATHS = {
+    # beyond design/ASSESSMENT-DATA.md: a review's first page (issue 15), filled from the
+    # last plan's tracked actions when the review starts
+    "since_last": ["previous_actions"],
     "key_details": [
         "policy_name", "department", "section", "lead_officer_name", "lead_officer_job_title",
         "other_contributors", "contact_telephone", "implementing_officers", "date_started",
@@ -98,6 +101,7 @@ def test_an_unknown_version_is_refused():
 
 def test_sections_are_the_answer_keys_in_order_with_the_forms_titles(definition):
     assert [(s.key, s.title) for s in definition.sections] == [
+        ("since_last", "Since the last assessment"),  # a review's only (issue 15)
         ("key_details", "Key details"),
         ("policy", "Section 1: Defining the policy"),
         ("screening", "Section 2: Equality and Human Rights Impact Assessment Screening"),
@@ -107,7 +111,8 @@ def test_sections_are_the_answer_keys_in_order_with_the_forms_titles(definition)
 
 def test_steps_are_the_pages_in_order(definition):
     assert [step.key for step in definition.steps] == [
-        "key-details", "policy-definition", "equality-duty", "screening-start",
+        "since-last-assessment", "key-details", "policy-definition", "equality-duty",
+        "screening-start",
         "research-consultation", "monitoring", "protected-characteristics", "human-rights",
         "decision", "report-research", "recognised-impact", "report-human-rights",
         "mitigation", "report-decision", "report-monitoring", "improvement-plan",
@@ -287,13 +292,17 @@ def test_the_file_itself_passes_through_from_dict(raw):
     assert FormDefinition.from_dict(raw) == load_definition()
 
 
+def _section(raw: dict, key: str) -> dict:
+    return next(section for section in raw["sections"] if section["key"] == key)
+
+
 def _questions(raw: dict, step_key: str) -> list[dict]:
     step = next(s for sec in raw["sections"] for s in sec["steps"] if s["key"] == step_key)
     return step["questions"]
 
 
 def test_a_repeated_step_key_is_a_definition_error(raw):
-    raw["sections"][1]["steps"][1]["key"] = "policy-definition"
+    _section(raw, "policy")["steps"][1]["key"] = "policy-definition"
     with pytest.raises(DefinitionError, match="policy-definition"):
         FormDefinition.from_dict(raw)
 

@@ -80,6 +80,10 @@ def test_every_answer_path_keeps_its_label_number_and_step(definition):
     assert drifted == {}
 
 
+def _keyed(items: list) -> bool:
+    return bool(items) and all(isinstance(i, dict) and "key" in i for i in items)
+
+
 def test_the_template_as_served_keeps_every_key_and_value_it_had(definition):
     """Keys may be added to GET /api/v1/template (extend, never rename): every one it had
     is still there, with the same value."""
@@ -96,6 +100,17 @@ def test_the_template_as_served_keeps_every_key_and_value_it_had(definition):
                     missing.append(f"{path}.{key}")
                 else:
                     compare(value, new[key], f"{path}.{key}")
+        elif isinstance(old, list) and _keyed(old) and isinstance(new, list) and _keyed(new):
+            # sections, steps, rows: each old one by its key, in the same order (one
+            # may be added, as a review's "Since the last assessment" was)
+            by_key = {item["key"]: item for item in new}
+            if [k for k in by_key if k in {i["key"] for i in old}] != [i["key"] for i in old]:
+                missing.append(f"{path}: the order of {[i['key'] for i in old]}")
+            for item in old:
+                if item["key"] not in by_key:
+                    missing.append(f"{path}.{item['key']}")
+                else:
+                    compare(item, by_key[item["key"]], f"{path}.{item['key']}")
         elif isinstance(old, list):
             if not isinstance(new, list) or len(new) != len(old):
                 missing.append(path)

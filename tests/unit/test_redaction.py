@@ -40,6 +40,7 @@ def test_the_template_declares_the_personal_fields():
         "key_details.contact_telephone": "telephone",
         "key_details.implementing_officers": "people",
         "report.improvement_plan.*.officer_responsible": "people",
+        "since_last.previous_actions.*.officer": "people",  # a review's last plan
     }
 
 

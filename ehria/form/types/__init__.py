@@ -7,6 +7,7 @@ a test fails if any module outside this package switches on a type name.
 from __future__ import annotations
 
 from ehria.form.types.base import Checking, FieldType
+from ehria.form.types.carried import PreviousActionsType
 from ehria.form.types.scalars import (
     ChoiceType,
     DateType,
@@ -19,7 +20,7 @@ from ehria.form.types.tables import KeyedTableType, RowsType
 
 _TYPES: tuple[FieldType, ...] = (
     TextType(), LineType(), WhenType(), DateType(), DepartmentType(), ChoiceType(),
-    KeyedTableType(), RowsType(),
+    KeyedTableType(), RowsType(), PreviousActionsType(),
 )
 REGISTRY: dict[str, FieldType] = {kind.name: kind for kind in _TYPES}
 CHOICE = REGISTRY[ChoiceType.name]

@@ -57,6 +57,8 @@ class FieldType:
     may_be_column = False  # may be the type of a table's column (one value per cell)
     routes = False  # its answer is a department, which routes the assessment to its DEG
     may_be_name = False  # its answer is one line that may name the assessment or a person
+    rows_by_officer = False  # repeating rows the officer adds and removes on the page
+    carries_actions = False  # filled from the last plan's tracked actions when a review starts
 
     @property
     def is_table(self) -> bool:
@@ -114,6 +116,11 @@ class FieldType:
         from ehria.form.paths import is_answered
 
         return is_answered(value)
+
+    def carried(self, field: AnyField, actions: Any) -> object | None:
+        """The answer a review starts with, from the last plan's tracked actions (plain
+        dicts); only a type that `carries_actions` gives one."""
+        return None
 
     # -- the step page --------------------------------------------------------------------
 

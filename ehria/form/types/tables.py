@@ -255,6 +255,7 @@ class RowsType(FieldType):
     name = "rows"
     word_layout = "rows"
     repeats = True
+    rows_by_officer = True
     accepts_options = ("columns", "max_rows")
 
     def read_options(self, data: Mapping[str, Any], reading: Reading) -> dict[str, Any]:
