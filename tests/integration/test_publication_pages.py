@@ -13,6 +13,7 @@ from sqlalchemy import select
 from ehria.examples import load_examples
 from ehria.extensions import db
 from ehria.models import Assessment, User
+from tests.integration.workflow_helpers import say_what_came_of_each_action
 
 READY = load_examples()["02-short-breaks-full-report"]["answers"]
 
@@ -167,6 +168,7 @@ def test_the_public_register_shows_the_published_revision_until_its_review_is_pu
         version = officer_api.get(f"/assessments/{signed_off}").get_json()["version"]
         officer_api.patch(f"/assessments/{signed_off}", {"answers": {"key_details": {
             "policy_name": "Short Breaks Offer, second review"}}}, version)
+        say_what_came_of_each_action(officer_api, signed_off)
         officer_api.post(f"/assessments/{signed_off}/submit", {"declaration": True})
         assert chair_api.post(f"/assessments/{signed_off}/sign-off", {}).status_code == 200
         during_review = client.get(f"/register/{signed_off}.pdf")

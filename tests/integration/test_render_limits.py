@@ -39,7 +39,7 @@ def stored_answers(api, assessment: dict) -> dict:
 def test_the_template_says_how_many_plan_rows_there_may_be():
     plan = load_definition().field(PLAN)
     assert plan.max_rows == 100
-    assert load_definition().to_dict()["sections"][3]["steps"][-1]["questions"][-1][
+    assert load_definition().to_dict()["sections"][-1]["steps"][-1]["questions"][-1][
         "fields"][0]["max_rows"] == 100
 
 
