@@ -24,7 +24,7 @@ from ehria.form import load_definition
 from ehria.form.paths import get_path
 from ehria.models import Assessment, Event
 from ehria.programme_impacts import programme_impacts
-from tests.integration.workflow_helpers import create, ok, sign_off, submit
+from tests.integration.workflow_helpers import create, ok, publish, sign_off, submit
 
 EXAMPLES = load_examples()
 FULL = EXAMPLES["02-short-breaks-full-report"]["answers"]
@@ -347,3 +347,22 @@ def test_insight_and_home_link_to_the_programmes(client, seeded):
     insight = text_of(client.get("/insights", query_string={"programme": ROUND}))
     assert 'href="/programmes">Programmes</a>' in insight
     assert "The programme's page" in insight
+
+
+def test_an_assessment_under_review_is_counted_by_its_signed_revision_not_opened(
+        client, people, api_as):
+    officer, chair = api_as(people["officer"]), api_as(people["chair"])
+    number = create(officer)["id"]
+    submit(officer, number)
+    sign_off(chair, number)
+    publish(api_as(people["web"]), number)
+    ok(officer.post(f"/assessments/{number}/programme", {"programme": "Redesign"}))
+    ok(officer.post(f"/assessments/{number}/review", {}))  # a new draft: its authors'
+    reference = db.session.get(Assessment, number).reference
+    sign_in(client, "chair@example.gov.uk")
+    page = text_of(client.get("/programme?name=Redesign"))
+    assert "1 is a draft, counted but not listed" in page
+    assert "The assessments in it" not in page
+    negative, _ = cells(page, "Disability")
+    assert negative.strip().startswith('<ul class="govuk-list">')
+    assert f"<li>{reference} (under review)</li>" in negative and "href" not in negative
