@@ -47,6 +47,10 @@ class RowCount:
     negative: int = 0
     unknown: int = 0
     assessments: list[int] = field(default_factory=list)
+    # which of `assessments` found it negative, which unknown (the programme page lists
+    # each with its impact); not in the API's figures
+    negative_ids: list[int] = field(default_factory=list)
+    unknown_ids: list[int] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"key": self.key, "label": self.label, "negative": self.negative,
@@ -177,8 +181,10 @@ def _impacts(latest: dict[int, tuple[int, str]], assessments: dict[int, Assessme
                 value = get_path(answers, f"{entry.table}.{row.key}.{entry.answer}")
                 if value in entry.negative:
                     count.negative += 1
+                    count.negative_ids.append(assessment_id)
                 elif value in entry.unknown:
                     count.unknown += 1
+                    count.unknown_ids.append(assessment_id)
                 else:
                     continue
                 count.assessments.append(assessment_id)

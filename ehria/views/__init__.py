@@ -17,6 +17,7 @@ def register_views(app: Flask) -> None:
         infrastructure,
         officer,
         people,
+        programmes,
         publication,
         reviews,
         scrutiny,
@@ -35,6 +36,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(infrastructure.blueprint)
     app.register_blueprint(officer.blueprint)
     app.register_blueprint(people.blueprint)
+    app.register_blueprint(programmes.blueprint)
     app.register_blueprint(threads.blueprint)
     app.register_blueprint(scrutiny.blueprint)
     app.register_blueprint(service_pages.blueprint)

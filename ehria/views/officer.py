@@ -21,6 +21,7 @@ from ehria.extensions import db
 from ehria.form import load_definition
 from ehria.models import Assessment, Thread
 from ehria.permissions import reads_in_full, visible_revisions
+from ehria.programme_impacts import may_see_programmes
 from ehria.progress import (
     CHECK_AND_SUBMIT,
     after_screening_result,
@@ -91,6 +92,7 @@ def task_list(assessment_id: int):
         may_review=Action.REVIEW in allowed_actions(current_user, assessment),
         published=published_record(assessment),
         open_threads=threads.open_threads(threads.threads_of(assessment)),
+        sees_programmes=may_see_programmes(current_user),
     )
 
 

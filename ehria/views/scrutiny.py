@@ -14,6 +14,7 @@ from ehria.extensions import db
 from ehria.form import load_definition
 from ehria.models import Assessment, Event, Revision, Signature, Thread
 from ehria.permissions import is_chair_of, reads_in_full, visible_revision
+from ehria.programme_impacts import may_see_programmes
 from ehria.progress import applicable_steps
 from ehria.records import signed_record_of
 from ehria.review_dates import default_review_date, review_date_parts
@@ -104,6 +105,7 @@ def _review_page(assessment: Assessment, problem: WorkflowError | None = None,
         sign_off_refused=_sign_off_refused(assessment),
         fingerprint=content_fingerprint(assessment),
         problems=_problem_list(problem), typed=typed or {},
+        sees_programmes=may_see_programmes(current_user),
     ), status
 
 

@@ -6,6 +6,8 @@ do it), and must change nothing: the status and version stay as they were.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 
 from ehria.extensions import db
@@ -442,4 +444,146 @@ def test_each_persona_gets_exactly_its_rights_moving_to_the_live_form(world):
             wrong.append((persona, expected, response.status_code))
     db.session.expire_all()
     assert db.session.get(Assessment, number).revision.template_version == "lcc-ehria-v1"
+    assert wrong == []
+
+
+# -- after sign-off (issue 15): the tracked actions, reviews due, insight and programmes,
+# in the API and the pages. One signed-off assessment in the programme "Budget round
+# 2027", its plan's first action; each persona in turn, a refusal changing nothing.
+
+PROGRAMME = "Budget round 2027"
+SIGNED_IN = set(PERSONAS) - {"anonymous"}
+# the roles' own gates: the actions for lead officers, chairs and admins; insight and
+# programmes for chairs and admins
+ACTION_ROLES = SIGNED_IN - {"web"}
+INSIGHT_ROLES = {"chair", "other_chair", "author_chair", "admin"}
+# ehria.tracked_actions: who reads an action (admins, those who may update it, its
+# department's lead officers: a removed author is one still) and who updates it (its
+# authors, its department's chairs; not admins)
+ACTION_READERS = {"author", "co_author", "colleague", "chair", "author_chair", "admin",
+                  "removed"}
+ACTION_UPDATERS = {"author", "co_author", "chair", "author_chair"}
+# ehria.programmes: its authors, its department's chair, admins (the web team sees it)
+NAMERS = {"author", "co_author", "author_chair", "chair", "admin"}
+
+
+def statuses(success: int, allowed: set[str], forbidden: set[str],
+             anonymous: int) -> dict[str, int]:
+    """The status each persona gets: `success`, 403 for `forbidden`, 404 for the rest."""
+    return {p: anonymous if p == "anonymous" else success if p in allowed
+            else 403 if p in forbidden else 404 for p in PERSONAS}
+
+
+AFTER_SIGN_OFF_API = {  # name: (method, path, expected status per persona)
+    "list_actions": ("GET", "/actions", statuses(200, ACTION_ROLES, {"web"}, 401)),
+    "read_action": ("GET", "/actions/{action}", statuses(200, ACTION_READERS, {"web"}, 401)),
+    # an admin reads every action, updates none; a lead officer of its department reads it
+    "update_action": ("PATCH", "/actions/{action}", statuses(
+        200, ACTION_UPDATERS, {"web", "admin", "colleague", "removed"}, 401)),
+    "insights": ("GET", "/insights", statuses(200, INSIGHT_ROLES, SIGNED_IN, 401)),
+    "name_programme": ("POST", "/assessments/{number}/programme",
+                       statuses(200, NAMERS, {"web"}, 401)),
+}
+AFTER_SIGN_OFF_PAGES = {  # signed out, every page sends to sign-in (302)
+    "assessment_actions": ("GET", "/assessments/{number}/actions",
+                           statuses(200, IN_FULL, {"web"}, 302)),
+    "actions": ("GET", "/actions", statuses(200, ACTION_ROLES, {"web"}, 302)),
+    "actions_csv": ("GET", "/actions.csv", statuses(200, ACTION_ROLES, {"web"}, 302)),
+    "update_action_page": ("GET", "/actions/{action}/update", statuses(
+        200, ACTION_UPDATERS, {"web", "admin", "colleague", "removed"}, 302)),
+    "update_action": ("POST", "/actions/{action}/update", statuses(
+        302, ACTION_UPDATERS, {"web", "admin", "colleague", "removed"}, 302)),
+    "reviews": ("GET", "/reviews", statuses(200, ACTION_ROLES, {"web"}, 302)),
+    "insights": ("GET", "/insights", statuses(200, INSIGHT_ROLES, SIGNED_IN, 302)),
+    "programmes": ("GET", "/programmes", statuses(200, INSIGHT_ROLES, SIGNED_IN, 302)),
+    # a chair of another department: none of theirs in it, 404
+    "programme": ("GET", f"/programme?name={quote(PROGRAMME)}", statuses(
+        200, {"chair", "author_chair", "admin"}, SIGNED_IN - INSIGHT_ROLES, 302)),
+    "name_programme_page": ("GET", "/assessments/{number}/programme",
+                            statuses(200, NAMERS, {"web"}, 302)),
+    "name_programme": ("POST", "/assessments/{number}/programme",
+                       statuses(302, NAMERS, {"web"}, 302)),
+}
+
+
+@pytest.fixture
+def signed_off_in_programme(world) -> tuple[int, int]:
+    """A signed-off assessment in PROGRAMME, and the id of its plan's first action."""
+    from ehria.models_actions import TrackedAction
+
+    number = bring_to(world, "signed_off")
+    ok(world["admin"].post(f"/assessments/{number}/programme", {"programme": PROGRAMME}))
+    action = db.session.scalars(db.select(TrackedAction).where(
+        TrackedAction.assessment_id == number).order_by(TrackedAction.position)).first()
+    return number, action.id
+
+
+def after_sign_off_state(number: int, action_id: int) -> tuple:
+    from ehria.models_actions import TrackedAction
+
+    db.session.expire_all()
+    assessment, action = db.session.get(Assessment, number), db.session.get(TrackedAction,
+                                                                            action_id)
+    return (assessment.status, assessment.lock_version, assessment.programme,
+            action.status, action.lock_version, len(action.notes))
+
+
+def action_version(action_id: int) -> str:
+    from ehria.models_actions import TrackedAction
+
+    db.session.expire_all()
+    return str(db.session.get(TrackedAction, action_id).lock_version)
+
+
+@pytest.mark.parametrize("name", list(AFTER_SIGN_OFF_API))
+def test_each_persona_gets_exactly_its_rights_after_sign_off_in_the_api(
+        world, signed_off_in_programme, name):
+    number, action_id = signed_off_in_programme
+    method, template, expected = AFTER_SIGN_OFF_API[name]
+    path = template.format(number=number, action=action_id)
+    wrong = []
+    for persona in PERSONAS:
+        api = world[persona]
+        before = after_sign_off_state(number, action_id)
+        if method == "PATCH":
+            response = api.patch(path, {"status": "in_progress", "note": f"By {persona}."},
+                                 action_version(action_id))
+        elif method == "POST":
+            response = api.post(path, {"programme": PROGRAMME})  # as it is: no change
+        else:
+            response = api.get(path)
+        if response.status_code != expected[persona]:
+            wrong.append((persona, expected[persona], response.status_code))
+        elif (response.status_code != 200 or method == "GET") and (
+                after_sign_off_state(number, action_id) != before):
+            wrong.append((persona, "changed something"))
+        if name == "list_actions" and response.status_code == 200:
+            listed = {a["id"] for a in response.get_json()}
+            if action_id in listed and persona not in ACTION_READERS:
+                wrong.append((persona, "lists an action it may not read"))
+    assert wrong == []
+
+
+@pytest.mark.parametrize("name", list(AFTER_SIGN_OFF_PAGES))
+def test_each_persona_gets_exactly_its_rights_after_sign_off_in_the_pages(
+        world, client, signed_off_in_programme, name):
+    number, action_id = signed_off_in_programme
+    method, template, expected = AFTER_SIGN_OFF_PAGES[name]
+    path = template.format(number=number, action=action_id)
+    wrong = []
+    for persona in PERSONAS:
+        sign_in_as(client, persona)
+        before = after_sign_off_state(number, action_id)
+        data = ({"status": "in_progress", "note": f"By {persona}.",
+                 "tag": action_version(action_id)} if "action" in template
+                else {"programme": PROGRAMME})
+        response = client.open(path, method=method, data=data if method == "POST" else None)
+        if response.status_code != expected[persona]:
+            wrong.append((persona, expected[persona], response.status_code))
+        elif persona == "anonymous" and "/sign-in" not in response.headers["Location"]:
+            wrong.append((persona, "not sent to sign in", response.headers["Location"]))
+        elif (persona == "anonymous" or response.status_code not in (200, 302)
+              or method == "GET") and after_sign_off_state(number, action_id) != before:
+            wrong.append((persona, "changed something"))
+    client.post("/sign-out")
     assert wrong == []
