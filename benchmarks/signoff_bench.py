@@ -65,6 +65,8 @@ def stop(process: subprocess.Popen) -> None:
 
 def summary(values: list[float]) -> dict:
     values = sorted(values)
+    if not values:
+        return {"n": 0}
     return {"n": len(values), "p50_ms": round(percentile(values, 50) * 1000, 1),
             "p95_ms": round(percentile(values, 95) * 1000, 1),
             "max_ms": round(values[-1] * 1000, 1) if values else None}
@@ -151,7 +153,7 @@ def in_process(sequential: int, burst: int, log: Path, queue_url: str | None) ->
 # ---- 2: PATCH at 10 clients beside sign-offs, over HTTP --------------------------------
 
 def sign_off_client(port: int, numbers: list[int], tokens: dict, stop_at: list[float],
-                    found: dict) -> None:
+                    found: dict, wait_after: float = 120) -> None:
     """A DEG chair signing off one assessment after another until told to stop; each
     sign-off's request time and the time until its published PDF answers 200, asked
     again no sooner than its Retry-After says, as a well-behaved client would."""
@@ -188,7 +190,7 @@ def sign_off_client(port: int, numbers: list[int], tokens: dict, stop_at: list[f
         pending[number] = started
         poll()
         time.sleep(0.5)
-    deadline = time.perf_counter() + 120  # the last ones' PDFs, after the PATCH load
+    deadline = time.perf_counter() + wait_after  # the last ones' PDFs, after the load
     while pending and time.perf_counter() < deadline:
         poll()
         time.sleep(0.1)
@@ -196,7 +198,7 @@ def sign_off_client(port: int, numbers: list[int], tokens: dict, stop_at: list[f
 
 
 def beside_sign_offs(database_url: str, allow_any: bool, seconds: float, warmup: float,
-                     log: Path) -> dict:
+                     log: Path, with_worker: bool = True) -> dict:
     queue = tempfile.mkdtemp(prefix="ehria-signoff-queue-")
     os.environ.update(EHRIA_TASKS_URL=f"sqlite:///{queue}/tasks.sqlite3")
     from ehria import create_app
@@ -215,7 +217,7 @@ def beside_sign_offs(database_url: str, allow_any: bool, seconds: float, warmup:
     server = api_bench.start_gunicorn(database_url, port, 5, 1, log)
     env = dict(os.environ, EHRIA_DATABASE_URL=database_url, EHRIA_ENV="production",
                EHRIA_SECRET_KEY="benchmark-only-" + "x" * 32)
-    worker = start_worker(env, log.with_name("ehria-bench-worker.log"))
+    worker = start_worker(env, log.with_name("ehria-bench-worker.log")) if with_worker else None
     meter = api_bench.Meter(server.pid, database_url, api_bench.APPLICATION_NAME)
     # Alone, during, alone, during: the machine's speed drifts (other people's work), so
     # each kind is measured twice, interleaved, and compared by the mean of its p95s.
@@ -227,13 +229,15 @@ def beside_sign_offs(database_url: str, allow_any: bool, seconds: float, warmup:
                                             10, seconds, warmup, meter))
             stop_at = [time.perf_counter() + warmup + seconds]
             signer = threading.Thread(target=sign_off_client,
-                                      args=(port, half, tokens, stop_at, found))
+                                      args=(port, half, tokens, stop_at, found,
+                                            120 if with_worker else 0))
             signer.start()
             during.append(api_bench.run_load(port, api_bench.patch_request_factory(clients),
                                              10, seconds, warmup, meter))
             signer.join()
     finally:
-        stop(worker)
+        if worker is not None:
+            stop(worker)
         api_bench.stop_gunicorn(server)
     return {"patch_alone": alone, "patch_during_sign_offs": during,
             "patch_alone_p95_ms": round(sum(r["p95_ms"] for r in alone) / len(alone), 1),
@@ -271,6 +275,9 @@ def main() -> None:
     parser.add_argument("--in-process-only", action="store_true")
     parser.add_argument("--http-only", action="store_true")
     parser.add_argument("--nice", type=int, default=10, help="the worker's niceness")
+    parser.add_argument("--without-worker", action="store_true",
+                        help="no worker over HTTP: what the sign-off requests (and the "
+                        "clients asking for their PDFs) cost PATCH on their own")
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--warmup", type=float, default=1.5)
     parser.add_argument("--log", type=Path, default=Path("/tmp/ehria-bench-gunicorn.log"))  # noqa: S108
@@ -289,7 +296,8 @@ def main() -> None:
     os.environ.clear()
     os.environ.update(saved)
     report["http"] = beside_sign_offs(args.database_url, args.i_own_this_database,
-                                      args.seconds, args.warmup, args.log)
+                                      args.seconds, args.warmup, args.log,
+                                      with_worker=not args.without_worker)
     alone = report["http"]["patch_alone_p95_ms"]
     during = report["http"]["patch_during_p95_ms"]
     report["goals"] = {}
