@@ -169,8 +169,8 @@ def insight_for(user: User, period: Period, today: date) -> Insight:
 
     A fixed number of SQL statements whatever the number of assessments, each an
     aggregate over the assessments in scope (a subquery, never a list of ids), except
-    the two that are one small row per signed record: its days in scrutiny, and its
-    negative or unknown impacts (ehria.signed_impacts, written at sign-off).
+    the days in scrutiny: one float per signed record, for the median. The impacts are
+    those sign-off wrote (ehria.signed_impacts), not read from the signed records.
     """
     if backfill_pending():  # records signed before migration 0034, once
         backfill()
@@ -225,8 +225,8 @@ def _impacts(scope: Select[Any]) -> dict[str, tuple[str, list[RowCount]]]:
             _, rows = tables.setdefault(name, (entry.title, {}))
             for row in definition.field(entry.table).rows:
                 rows.setdefault(row.key, RowCount(row.key, row.label))
-    # one row per table, row and impact with its assessments' ids as text: thousands of
-    # ids cost one string each row, not a result row each (a tenth of the time)
+    # one row per table, row and impact, its assessments' ids as text: at 10,000
+    # assessments 26 rows, not 25,000 through the ORM (a third of the API's time)
     found = db.session.connection().execute(
         select(SignedImpact.table_name, SignedImpact.row_key, SignedImpact.impact,
                _IdList(SignedImpact.assessment_id))
