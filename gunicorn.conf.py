@@ -56,14 +56,18 @@ control_socket_disable = True
 
 
 def on_starting(server) -> None:
-    """Apply the migrations once, in the master, before any worker starts."""
+    """Apply the migrations once, in the master, before any worker starts, then write what
+    a migration cannot (insight's impacts of records signed before 0034: they need the
+    template, ehria.signed_impacts)."""
     from flask_migrate import upgrade
 
     from ehria import create_app
     from ehria.extensions import db
+    from ehria.signed_impacts import backfill
 
     app = create_app()
     with app.app_context():
         upgrade()
+        backfill()
         # The workers are forked from this process: they must not inherit its connections.
         db.engine.dispose()

@@ -141,10 +141,19 @@ def send_reminders_command() -> None:
     click.echo(f"{send_reminders()} reminder e-mails written to the outbox")
 
 
+@click.command("backfill-impacts")
+def backfill_impacts_command() -> None:
+    """Write the insight impacts of records signed before migration 0034 (run after
+    `db upgrade`; gunicorn's master does it itself; nothing to do on a second run)."""
+    from ehria.signed_impacts import backfill
+
+    click.echo(f"Impacts written for {backfill()} signed records")
+
+
 def register_commands(app: Flask) -> None:
     for command in (
         create_department_command, create_user_command, create_token_command,
         revoke_tokens_command, set_password_command, demo_data_command, worker_command,
-        send_reminders_command,
+        send_reminders_command, backfill_impacts_command,
     ):
         app.cli.add_command(command)

@@ -2,32 +2,33 @@
 reviews and actions due, and which groups (the rows of the tables the template names in
 `insight:`) the council's signed-off assessments found a negative or unknown impact on.
 
-Four queries whatever the number of assessments: the assessments, their signed records'
-answers, submissions, actions; everything else is counted in Python.
+The figures are counted by the database: the assessments by state and review date, the
+actions, and the impacts each signed revision found, which sign-off writes to a table of
+their own (ehria.signed_impacts). The same few statements at 10 or 10,000 assessments.
 """
 
 from __future__ import annotations
 
-import json
 import statistics
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import lazyload
+from sqlalchemy import Float, Select, String, and_, case, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from ehria.extensions import db
-from ehria.form import load_definition
-from ehria.form.paths import get_path
+from ehria.form import CURRENT_VERSION, load_definition
 from ehria.models import Assessment, Department, Revision, SignedRecord, User
 from ehria.models_actions import TrackedAction
-from ehria.review_dates import review_state
+from ehria.models_insight import SignedImpact
+from ehria.review_dates import DUE_SOON_DAYS
 from ehria.roles import Role
+from ehria.signed_impacts import NEGATIVE, backfill, backfill_pending
 from ehria.statuses import Status
-from ehria.tracked_actions import OPEN, due_date
+from ehria.tracked_actions import OPEN
 
 SIGNED = (Status.SIGNED_OFF, Status.PUBLISHED)
 
@@ -42,13 +43,14 @@ class Period:
 
 @dataclass
 class RowCount:
+    """One row of an insight table: how many assessments found it negative, unknown, and
+    which (`assessments` both, in order; the split for pages that show them apart)."""
+
     key: str
     label: str
     negative: int = 0
     unknown: int = 0
     assessments: list[int] = field(default_factory=list)
-    # which of `assessments` found it negative, which unknown (the programme page lists
-    # each with its impact); not in the API's figures
     negative_ids: list[int] = field(default_factory=list)
     unknown_ids: list[int] = field(default_factory=list)
 
@@ -99,10 +101,10 @@ def may_see_insight(user: User) -> bool:
     return user.has_role(Role.ADMIN) or user.has_role(Role.DEG_CHAIR)
 
 
-def _assessments(user: User, period: Period) -> Select[tuple[Assessment]]:
+def _in_scope(query: Select[Any], user: User, period: Period) -> Select[Any]:
+    """`query` (on assessments) narrowed to the assessments `user` counts in `period`."""
     # a chair counts every assessment of their department, drafts included (only counts:
     # what a draft says stays its authors')
-    query = select(Assessment)
     if not user.has_role(Role.ADMIN):
         query = query.where(Assessment.department_id == user.department_id)
     if period.department:
@@ -119,78 +121,126 @@ def _assessments(user: User, period: Period) -> Select[tuple[Assessment]]:
     return query
 
 
-def _aware(moment: datetime) -> datetime:
-    from datetime import UTC
-
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def programmes(user: User) -> list[tuple[str, int]]:
     """The programmes of the assessments `user` counts, with how many are in each."""
-    query = _assessments(user, Period()).where(Assessment.programme.is_not(None))
-    names = Counter(a.programme for a in db.session.scalars(query))
-    return sorted(names.items())
+    query = _in_scope(select(Assessment.programme, func.count()), user, Period()).where(
+        Assessment.programme.is_not(None)).group_by(Assessment.programme)
+    return sorted((name, count) for name, count in db.session.execute(query))
+
+
+class _DaysBetween(FunctionElement[float]):
+    """`later - earlier` in days, as a float, for two timestamp columns."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(_DaysBetween, "sqlite")
+def _days_between_sqlite(element: _DaysBetween, compiler: Any, **kw: Any) -> str:
+    later, earlier = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(julianday({later}) - julianday({earlier}))"
+
+
+@compiles(_DaysBetween)
+def _days_between(element: _DaysBetween, compiler: Any, **kw: Any) -> str:
+    later, earlier = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(CAST(EXTRACT(EPOCH FROM ({later} - {earlier})) AS DOUBLE PRECISION) / 86400)"
+
+
+class _IdList(FunctionElement[str]):
+    """The ids of a group, as text separated by commas (in no particular order)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(_IdList, "sqlite")
+def _id_list_sqlite(element: _IdList, compiler: Any, **kw: Any) -> str:
+    return f"group_concat({compiler.process(element.clauses, **kw)}, ',')"
+
+
+@compiles(_IdList)
+def _id_list(element: _IdList, compiler: Any, **kw: Any) -> str:
+    return f"string_agg(CAST({compiler.process(element.clauses, **kw)} AS TEXT), ',')"
 
 
 def insight_for(user: User, period: Period, today: date) -> Insight:
-    # only the assessments' own columns: their authors (loaded in chunks of 500 by
-    # default) would add a statement per 500 assessments
-    assessments = list(db.session.scalars(_assessments(user, period).options(
-        lazyload(Assessment.author_rows))))
-    ids = [a.id for a in assessments]
-    by_status = Counter(str(a.status) for a in assessments)
-    states = Counter(review_state(a.review_date, today) for a in assessments
-                     if a.status in SIGNED)
-    records = list(db.session.execute(
-        select(SignedRecord.assessment_id, SignedRecord.revision, SignedRecord.signed_at,
-               SignedRecord.canonical_json).where(SignedRecord.assessment_id.in_(ids))
-        .order_by(SignedRecord.assessment_id, SignedRecord.revision))) if ids else []
-    submitted = dict(((row[0], row[1]), row[2]) for row in db.session.execute(
-        select(Revision.assessment_id, Revision.number, Revision.submitted_at)
-        .where(Revision.assessment_id.in_(ids), Revision.submitted_at.is_not(None)))
-    ) if ids else {}
-    days = [(_aware(signed_at) - _aware(submitted[(a, r)])).total_seconds() / 86400
-            for a, r, signed_at, _ in records if (a, r) in submitted]
-    actions = list(db.session.scalars(select(TrackedAction).where(
-        TrackedAction.assessment_id.in_(ids), TrackedAction.status.in_(OPEN)))) if ids else []
-    overdue = sum(1 for a in actions if (due := due_date(a)) is not None and due < today)
-    latest = {a: (r, answers) for a, r, _, answers in records}  # the newest signed revision
+    """The figures for `user` (their department unless an admin) over `period`.
+
+    A fixed number of SQL statements whatever the number of assessments, each an
+    aggregate over the assessments in scope (a subquery, never a list of ids), except
+    the days in scrutiny: one float per signed record, for the median. The impacts are
+    those sign-off wrote (ehria.signed_impacts), not read from the signed records.
+    """
+    if backfill_pending():  # records signed before migration 0034, once
+        backfill()
+    scope = _in_scope(select(Assessment.id), user, period)
+    reviews = _in_scope(select(
+        Assessment.status, func.count(),
+        func.sum(case((Assessment.review_date < today, 1), else_=0)),
+        func.sum(case((Assessment.review_date.between(
+            today, today + timedelta(days=DUE_SOON_DAYS)), 1), else_=0)),
+    ), user, period).group_by(Assessment.status)
+    by_status: dict[str, int] = {}
+    overdue_reviews = due_reviews = 0
+    for status, count, overdue, due in db.session.execute(reviews):
+        by_status[str(status)] = count
+        if status in SIGNED:  # review_state's rule: overdue before today, due in 60 days
+            overdue_reviews, due_reviews = overdue_reviews + overdue, due_reviews + due
+    days = [float(d) for d in db.session.connection().scalars(
+        select(_DaysBetween(SignedRecord.signed_at, Revision.submitted_at))
+        .join(Revision, and_(Revision.assessment_id == SignedRecord.assessment_id,
+                             Revision.number == SignedRecord.revision))
+        .where(SignedRecord.assessment_id.in_(scope), Revision.submitted_at.is_not(None)))]
+    actions_open, actions_overdue = db.session.execute(select(
+        func.count(), func.sum(case((TrackedAction.due_on < today, 1), else_=0)))
+        .where(TrackedAction.assessment_id.in_(scope), TrackedAction.status.in_(OPEN))).one()
     return Insight(
         by_status={str(s): by_status.get(str(s), 0) for s in Status},
         median_days_in_scrutiny=round(statistics.median(days), 1) if days else None,
-        reviews_due=states.get("due", 0), reviews_overdue=states.get("overdue", 0),
-        actions_open=len(actions), actions_overdue=overdue,
-        tables=_impacts(latest, {a.id: a for a in assessments}))
+        reviews_due=due_reviews, reviews_overdue=overdue_reviews,
+        actions_open=actions_open, actions_overdue=actions_overdue or 0,
+        tables=_impacts(scope))
 
 
-def _impacts(latest: dict[int, tuple[int, str]], assessments: dict[int, Assessment]
-             ) -> dict[str, tuple[str, list[RowCount]]]:
+def _impacts(scope: Select[Any]) -> dict[str, tuple[str, list[RowCount]]]:
     """Per table the template names, per row: the signed assessments that found a negative
     or unknown impact (each its newest signed revision, on its own form version)."""
+    newest = (select(SignedRecord.assessment_id, func.max(SignedRecord.revision)
+                     .label("revision"))
+              .where(SignedRecord.assessment_id.in_(scope))
+              .group_by(SignedRecord.assessment_id).subquery())
+    on_newest = and_(Revision.assessment_id == newest.c.assessment_id,
+                     Revision.number == newest.c.revision)
+    # the form versions signed on, in the order of their first assessment: their rows,
+    # in their template's order, are the rows shown (every one, found or not)
+    versions = list(db.session.scalars(
+        select(Revision.template_version).join(newest, on_newest)
+        .group_by(Revision.template_version)
+        .order_by(func.min(newest.c.assessment_id), Revision.template_version)))
     tables: dict[str, tuple[str, dict[str, RowCount]]] = {}
-    for assessment_id, (_, canonical) in sorted(latest.items()):
-        record = json.loads(canonical)
-        definition = load_definition(record.get("template_version")
-                                     or assessments[assessment_id].revision.template_version)
-        answers = record.get("answers") or {}
+    for version in versions or [CURRENT_VERSION]:  # nothing signed: the form's rows, at 0
+        definition = load_definition(version)
         for name, entry in definition.insight.items():
             _, rows = tables.setdefault(name, (entry.title, {}))
-            table = definition.field(entry.table)
-            for row in table.rows:
-                count = rows.setdefault(row.key, RowCount(row.key, row.label))
-                value = get_path(answers, f"{entry.table}.{row.key}.{entry.answer}")
-                if value in entry.negative:
-                    count.negative += 1
-                    count.negative_ids.append(assessment_id)
-                elif value in entry.unknown:
-                    count.unknown += 1
-                    count.unknown_ids.append(assessment_id)
-                else:
-                    continue
-                count.assessments.append(assessment_id)
-    if not tables:  # nothing signed yet: the live form's rows, all zero
-        for name, entry in load_definition().insight.items():
-            rows = {r.key: RowCount(r.key, r.label)
-                    for r in load_definition().field(entry.table).rows}
-            tables[name] = (entry.title, rows)
+            for row in definition.field(entry.table).rows:
+                rows.setdefault(row.key, RowCount(row.key, row.label))
+    # one row per table, row and impact, its assessments' ids as text: at 10,000
+    # assessments 26 rows, not 25,000 through the ORM (a third of the API's time)
+    found = db.session.connection().execute(
+        select(SignedImpact.table_name, SignedImpact.row_key, SignedImpact.impact,
+               _IdList(SignedImpact.assessment_id))
+        .join(newest, and_(SignedImpact.assessment_id == newest.c.assessment_id,
+                           SignedImpact.revision == newest.c.revision))
+        .group_by(SignedImpact.table_name, SignedImpact.row_key, SignedImpact.impact)
+        .order_by(SignedImpact.table_name, SignedImpact.row_key, SignedImpact.impact))
+    for name, key, impact, text in found:
+        _, rows = tables.setdefault(name, (name, {}))
+        count = rows.get(key) or rows.setdefault(key, RowCount(key, key))
+        ids = sorted(map(int, text.split(",")))
+        if impact == NEGATIVE:
+            count.negative, count.negative_ids = len(ids), ids
+        else:
+            count.unknown, count.unknown_ids = len(ids), ids
+        count.assessments = sorted(count.negative_ids + count.unknown_ids)
     return {name: (title, list(rows.values())) for name, (title, rows) in tables.items()}

@@ -28,6 +28,9 @@ class TrackedAction(db.Model):
     target: Mapped[str] = mapped_column(Text, default="")
     officer: Mapped[str] = mapped_column(Text, default="")
     due: Mapped[str] = mapped_column(String(200), default="")
+    # `due` read as a date when it is one (ehria.tracked_actions.parse_due), so overdue
+    # actions are counted in SQL; None for words such as "Spring 2027"
+    due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     status: Mapped[str] = mapped_column(String(16), default="not_started", index=True)
     lock_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = timestamp(default=utcnow)

@@ -46,12 +46,17 @@ class Filters:
     officer: str | None = None
 
 
-def due_date(action: TrackedAction) -> date | None:
-    """The due date when "By when" is a date (it may be words, "Spring 2027")."""
+def parse_due(text: str) -> date | None:
+    """The date "By when" says, when it says one (it may be words, "Spring 2027")."""
     try:
-        return date.fromisoformat(action.due.strip()[:10])
+        return date.fromisoformat(text.strip()[:10])
     except ValueError:
         return None
+
+
+def due_date(action: TrackedAction) -> date | None:
+    """The due date when "By when" is a date (it may be words, "Spring 2027")."""
+    return parse_due(action.due)
 
 
 def is_overdue(action: TrackedAction, today: date) -> bool:
@@ -71,10 +76,12 @@ def track_plan(assessment: Assessment, definition: FormDefinition,
         def cell(key: str | None, row: Mapping[str, Any] = row) -> str:
             return str(row.get(key) or "") if key else ""
 
+        due = cell(plan.due)[:200]
         made.append(TrackedAction(
             assessment_id=assessment.id, revision=assessment.current_revision,
             position=position, objective=cell(plan.objective), action=cell(plan.action),
-            target=cell(plan.target), officer=cell(plan.officer), due=cell(plan.due)[:200]))
+            target=cell(plan.target), officer=cell(plan.officer), due=due,
+            due_on=parse_due(due)))
     db.session.add_all(made)
     return made
 

@@ -38,6 +38,7 @@ from ehria.permissions import is_chair_of
 from ehria.records import signatures_of
 from ehria.review_dates import ReviewDateError, review_date_from
 from ehria.roles import Role
+from ehria.signed_impacts import record_impacts
 from ehria.signed_records import freeze
 from ehria.statuses import EDITABLE, Status
 from ehria.tracked_actions import answers_for_review, carried_actions, track_plan
@@ -294,7 +295,10 @@ def _sign_off(assessment: Assessment, user: User, body: dict) -> dict:
     record = freeze(assessment, [*earlier, signature], outcome.to_dict())
     assessment.review_date = review_date
     revision = assessment.revision
-    track_plan(assessment, load_definition(revision.template_version), revision.answers)
+    definition = load_definition(revision.template_version)
+    track_plan(assessment, definition, revision.answers)
+    # what insight counts, from the answers just signed, in this same transaction
+    record_impacts(assessment.id, revision.number, definition, revision.answers)
     # The record and its hash are sealed now; both PDFs are rendered by the background
     # worker once this commits (ehria.jobs.after_commit) and stored in the same row.
     db.session.add(record)

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from ehria.clock import today
 from ehria.extensions import db
+from ehria.insights import RowCount
 from ehria.models import Assessment
 from ehria.models_actions import TrackedAction
 from ehria.permissions import visible_assessments
@@ -136,9 +139,32 @@ def insights():
     if request.args.get("format") == "csv":
         return _insight_csv(found)
     return render_template("after/insights.html", insight=found, period=period,
+                           assessment_links=_links_to("scrutiny.review"),
                            errors=errors, departments=department_names(),
                            programmes=programmes(current_user),
                            admin=current_user.has_role(Role.ADMIN)), 400 if errors else 200
+
+
+_ANY_ID = 2_147_483_647  # stands for an assessment's id in a URL built once
+
+
+def _links_to(endpoint: str) -> Callable[[RowCount], Markup]:
+    """A row's assessments as links to `endpoint`, each named by its id and (for screen
+    readers) the row. Built here, not in the template: at 10,000 assessments a page has
+    25,000 of them, and url_for and a Jinja loop for each took 0.6 s of its 0.8."""
+    before, after = (str(escape(part)) for part in
+                     url_for(endpoint, assessment_id=_ANY_ID).split(str(_ANY_ID)))
+
+    def links(row: RowCount) -> Markup:
+        label = escape(row.label)
+        html = ", ".join(f'<a class="govuk-link" href="{before}{int(number)}{after}">'
+                         f'{int(number)}<span class="govuk-visually-hidden"> ({label})'
+                         '</span></a>' for number in row.assessments)
+        # every part is escaped above and the ids are numbers (Markup.format, which
+        # escapes each, took 0.4 s for 25,000 links)
+        return Markup(html)  # noqa: S704  # nosec B704
+
+    return links
 
 
 def _insight_csv(found) -> Response:
