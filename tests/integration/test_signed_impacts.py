@@ -23,7 +23,14 @@ from ehria.signed_impacts import backfill, impact_rows, impacts_of
 from ehria.signed_records import canonical_json, sha256_hex
 from ehria.tracked_actions import parse_due
 from tests.integration.test_query_counts import counting_statements
-from tests.integration.workflow_helpers import create, ok, publish, sign_off, submit
+from tests.integration.workflow_helpers import (
+    create,
+    ok,
+    publish,
+    say_what_came_of_each_action,
+    sign_off,
+    submit,
+)
 
 FULL = load_examples()["02-short-breaks-full-report"]["answers"]
 TABLES = {"characteristics": "protected_characteristics", "articles": "human_rights"}
@@ -89,6 +96,7 @@ def test_a_review_signed_again_counts_only_its_newest_revision(app, api_as, peop
             "protected_characteristics": {"age": {"impact": "unknown"},
                                           "disability": {"impact": "neutral"}}}}},
             reviewed["version"]))
+        say_what_came_of_each_action(officer, number)
         submit(officer, number)
         sign_off(chair, number)
         newest = edited["revision"]
