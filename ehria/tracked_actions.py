@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ehria.answers import deep_merge
@@ -22,7 +22,7 @@ from ehria.extensions import db
 from ehria.form import FormDefinition
 from ehria.form.paths import get_path
 from ehria.form.types.scalars import date_in_words
-from ehria.models import Assessment, Department, User, utcnow
+from ehria.models import Assessment, AssessmentAuthor, Department, User, utcnow
 from ehria.models_actions import ActionNote, TrackedAction
 from ehria.roles import Role
 
@@ -111,7 +111,12 @@ def visible_actions(user: User, filters: Filters) -> Select[tuple[TrackedAction]
     query = select(TrackedAction).join(Assessment, Assessment.id ==
                                        TrackedAction.assessment_id)
     if not user.has_role(Role.ADMIN):
-        query = query.where(Assessment.department_id == user.department_id)
+        # their department's, and those of assessments they are an author of (a co-author
+        # from another department updates them too)
+        authored = select(AssessmentAuthor.assessment_id).where(
+            AssessmentAuthor.user_id == user.id)
+        query = query.where(or_(Assessment.department_id == user.department_id,
+                                Assessment.id.in_(authored)))
     if filters.department:
         query = query.join(Department, Department.id == Assessment.department_id).where(
             Department.name == filters.department)

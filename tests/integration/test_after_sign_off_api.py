@@ -118,3 +118,18 @@ def test_overdue_actions_are_those_open_past_a_due_date(signed, api_as, people, 
     overdue = ok(chair.get("/actions?overdue=true"))
     assert [a["id"] for a in overdue] == [a["id"] for a in dated]
     assert ok(chair.get("/actions?status=done")) == []
+
+
+def test_a_co_author_from_another_department_finds_the_actions_in_the_lists(
+        app, api_as, people, factory):
+    colleague = factory.user("colleague@example.gov.uk", "lead_officer",
+                             department="Adults and Communities")
+    officer = api_as(people["officer"])
+    number = create(officer)["id"]
+    ok(officer.post(f"/assessments/{number}/authors", {"email": colleague.email}))
+    submit(officer, number)
+    ok(sign(api_as(people["chair"]), number))
+    theirs = ok(api_as(colleague).get("/actions"))
+    assert [a["assessment_id"] for a in theirs] == [number, number]
+    assert patch(api_as(colleague), theirs[0]["id"], {"status": "in_progress"},
+                 theirs[0]["version"]).status_code == 200
