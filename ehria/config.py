@@ -56,6 +56,10 @@ def _environment_settings() -> dict[str, object]:
             settings["TASKS_IMMEDIATE"] = parse_boolean(value, "EHRIA_TASKS_IMMEDIATE")
         except CouncilSettingsError as error:
             raise ConfigurationError(str(error)) from None
+    # how long a render may wait for a busy machine, and what busy is (ehria.render_pacing)
+    for key in ("RENDER_GIVE_WAY_SECONDS", "RENDER_GIVE_WAY_PRESSURE"):
+        if value := os.environ.get(f"EHRIA_{key}"):
+            settings[key] = _number(value, f"EHRIA_{key}")
     if version := os.environ.get("EHRIA_FORM_VERSION"):
         settings["FORM_LIVE_VERSION"] = version
     if folders := os.environ.get("EHRIA_FORM_FOLDERS"):
@@ -168,6 +172,9 @@ def load_config(app: Flask, test_config: dict | None) -> None:
 
     # Jobs run at once, in the request, for tests and scripts unless told otherwise.
     app.config.setdefault("TASKS_IMMEDIATE", bool(app.config.get("TESTING")))
+    # Renders give way to busy machines, but not in the tests' own workers, which run
+    # beside two test processes and would wait out their allowance (ehria.render_pacing)
+    app.config.setdefault("RENDER_GIVE_WAY_SECONDS", 0 if app.config.get("TESTING") else 60)
 
     env = app.config["EHRIA_ENV"]
     if env not in ENVIRONMENTS:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -142,12 +142,19 @@ def render_pdf(
     return document.write_pdf(pdf_variant=PDF_VARIANT, finisher=scope_table_headers)
 
 
-def render_documents_for_signing(source: DocumentSource, sha256: str) -> SignedDocuments:
+def render_documents_for_signing(source: DocumentSource, sha256: str,
+                                 before_each: Callable[[], object] | None = None
+                                 ) -> SignedDocuments:
     """Render both PDFs of a revision being signed off, to be stored with its record.
 
-    `sha256` is the hash of the signed record (ehria.signed_records), printed on both.
+    `sha256` is the hash of the signed record (ehria.signed_records), printed on both;
+    `before_each` is called before each render (the worker gives way to requests).
     """
+    if before_each:
+        before_each()
     full = render_pdf(source, signed=True, sha256=sha256)
+    if before_each:
+        before_each()
     published = render_pdf(source, depersonalised=True, signed=True, sha256=sha256)
     return SignedDocuments(full, sha256_of(full), published, sha256_of(published))
 

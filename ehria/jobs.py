@@ -20,6 +20,7 @@ from ehria import outbox
 from ehria.documents import render_documents_for_signing, source_for
 from ehria.extensions import db
 from ehria.models import Assessment, FailedJob, Notification, SignedRecord, utcnow
+from ehria.render_pacing import give_way_for
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +36,12 @@ def render_signed_documents(record_id: int) -> bool:
         return False
     assessment = db.session.get(Assessment, record.assessment_id)
     revision = next(r for r in assessment.revisions if r.number == record.revision)
+    give_way = give_way_for(current_app.config)
     documents = render_documents_for_signing(
-        source_for(assessment, revision=revision), record.sha256)
+        source_for(assessment, revision=revision), record.sha256, before_each=give_way)
+    if give_way.waited >= 1:
+        log.info("render of record %d waited %.1f s for the machine to be less busy",
+                 record_id, give_way.waited)
     # Only where none are stored yet: of two runs at once, the first one's PDFs are kept
     # (and the database refuses to change stored ones: migration 0009).
     stored = db.session.execute(

@@ -229,6 +229,9 @@ def server(tmp_path_factory, mail) -> Server:
                EHRIA_WORKERS=str(WORKERS), EHRIA_THREADS="1", EHRIA_MAX_REQUESTS="0",
                # the password bursts each come "from" an address of their own
                EHRIA_PROXY_HOPS="1", EHRIA_SMTP_HOST="127.0.0.1", EHRIA_SMTP_PORT=str(mail[0]),
+               # the worker gives way to the load, but briefly: every client waits for
+               # its PDFs while 19 others keep both cores busy (ehria.render_pacing)
+               EHRIA_RENDER_GIVE_WAY_SECONDS="2",
                **_queue_settings())
     process = subprocess.Popen(  # noqa: S603 - our own gunicorn and config
         [str(Path(sys.executable).with_name("gunicorn")), "-c", "gunicorn.conf.py",
