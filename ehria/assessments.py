@@ -108,6 +108,16 @@ def start_messages(definition: FormDefinition) -> dict[str, str]:
     }
 
 
+def _carried_facts_changed(definition: FormDefinition, before: dict, after: dict
+                           ) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for field in definition.fields():
+        if field.kind.carries_actions:
+            found.update(field.kind.changed_facts(
+                field, get_path(before, field.path), get_path(after, field.path)))
+    return found
+
+
 def _start_requirements(answers: dict, definition: FormDefinition) -> dict[str, list[str]]:
     """Its name and department (the template's `assessment:` block): an assessment is
     routed and listed by them."""
@@ -185,6 +195,9 @@ def update_answers(
     merged = deep_merge(previous, patch)
     departments = Departments(known=assessment.department)
     _check_answers(merged, revision.template_version, departments)
+    if carried := _carried_facts_changed(definition, previous, merged):
+        raise InvalidAnswers("What a review carries from the tracked actions cannot be "
+                             "changed.", carried)
     changes = changed_paths(revision.answers, merged, within=patch)
     if not changes:
         return []

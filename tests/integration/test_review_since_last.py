@@ -167,3 +167,31 @@ def test_the_update_and_outcome_are_printed_the_officer_kept_out_of_the_public_d
     assert squash("Kept: 41 families, no nights lost.") in word and squash("Tom Ellis") in word
     assert "Kept: 41 families, no nights lost." in public_word
     assert "Tom Ellis" not in public_word
+
+
+def test_over_the_api_too_the_facts_and_the_rows_stay_as_carried(apis, reviewed):
+    officer = apis["officer"]
+    rows = carried(reviewed)
+
+    def patched(value):
+        version = ok(officer.get(f"/assessments/{reviewed}"))["version"]
+        return officer.patch(f"/assessments/{reviewed}", {"answers": {"since_last": {
+            "previous_actions": value}}}, version)
+
+    forged = patched([{**rows[0], "status": "Done", "outcome": "Went well"}, rows[1]])
+    assert forged.status_code == 422
+    assert "since_last.previous_actions.0.outcome" in str(forged.get_json())
+    assert patched(rows[:1]).status_code == 422  # a row dropped
+    assert patched(None).status_code == 422  # the step cleared away
+    assert carried(reviewed) == rows  # nothing changed
+    assert patched([{**row, "update": "Written"} for row in rows]).status_code == 200
+
+
+def test_a_new_assessment_cannot_be_given_actions_to_report_on(apis):
+    officer = apis["officer"]
+    created = create(officer)
+    refused = officer.patch(f"/assessments/{created['id']}", {"answers": {"since_last": {
+        "previous_actions": [{"action": "Invented", "update": "Done"}]}}},
+        created["version"])
+    assert refused.status_code == 422
+    assert "Only a review carries" in str(refused.get_json())

@@ -117,6 +117,12 @@ class FieldType:
 
         return is_answered(value)
 
+    def changed_facts(self, field: AnyField, before: object, after: object
+                      ) -> dict[str, list[str]]:
+        """Problems with a change to what a type carries from elsewhere (the tracked
+        actions a review starts with), by path; only a type that `carries_actions` has."""
+        return {}
+
     def carried(self, field: AnyField, actions: Any) -> object | None:
         """The answer a review starts with, from the last plan's tracked actions (plain
         dicts); only a type that `carries_actions` gives one."""

@@ -70,6 +70,28 @@ class PreviousActionsType(RowsType):
         for row in value if isinstance(value, list) else []:
             form_field.append_entry(row if isinstance(row, dict) else {})
 
+    def changed_facts(self, field: AnyField, before: object, after: object
+                      ) -> dict[str, list[str]]:
+        """Over the API too, the rows stay the tracked actions: the same number, their
+        facts as carried; only the officer's columns may change."""
+        old = before if isinstance(before, list) else []
+        new = after if isinstance(after, list) else []
+        if len(new) != len(old):
+            return {field.path: [
+                f"Keep the {len(old)} actions of the last plan, one row each, as carried; "
+                "write only what came of each" if old else
+                "Only a review carries the actions of the last plan"]}
+        errors: dict[str, list[str]] = {}
+        for index, (was, now) in enumerate(zip(old, new, strict=True)):
+            was = was if isinstance(was, Mapping) else {}
+            now = now if isinstance(now, Mapping) else {}
+            for column in field.columns:
+                if is_fact(column.key) and was.get(column.key) != now.get(column.key):
+                    errors[f"{field.path}.{index}.{column.key}"] = [
+                        "Shows what the action's tracking recorded: it cannot be changed "
+                        "here (update the action itself)"]
+        return errors
+
     @staticmethod
     def asked(field: AnyField) -> list[Any]:
         """The columns the officer answers, as the page asks them."""
