@@ -420,6 +420,29 @@ def test_each_persona_gets_exactly_its_rights_on_the_form_builder(world, name):
     assert wrong == []
 
 
+def test_only_admins_may_change_a_draft_template(world):
+    """PUT /templates/<version>: everyone else is refused (401, 403) and the draft, its
+    ETag included, stays as it was."""
+    admin = world["admin"]
+    version = ok(admin.post("/templates", {"from": "lcc-ehria-v1"}), 201)["version"]
+    wrong = []
+    for persona in PERSONAS:
+        read = admin.get(f"/templates/{version}")
+        definition, tag = read.get_json(), read.headers["ETag"]
+        definition["title"] = f"Changed by {persona}"
+        api = world[persona]
+        response = api.client.put(f"/api/v1/templates/{version}", json={
+            "definition": definition}, headers={**api.headers, "If-Match": tag})
+        expected = 200 if persona == "admin" else 401 if persona == "anonymous" else 403
+        if response.status_code != expected:
+            wrong.append((persona, expected, response.status_code))
+        after = admin.get(f"/templates/{version}")
+        if persona != "admin" and (after.headers["ETag"] != tag
+                                   or after.get_json()["title"] == definition["title"]):
+            wrong.append((persona, "changed the draft"))
+    assert wrong == []
+
+
 def test_each_persona_gets_exactly_its_rights_moving_to_the_live_form(world):
     from tests.integration.test_form_builder_api import field_in
 
