@@ -39,7 +39,7 @@ def render_signed_documents(record_id: int) -> bool:
     give_way = give_way_for(current_app.config)
     documents = render_documents_for_signing(
         source_for(assessment, revision=revision), record.sha256, before_each=give_way)
-    if give_way.waited >= 1:
+    if give_way.waited > 1:  # beyond the two renders' first looks
         log.info("render of record %d waited %.1f s for the machine to be less busy",
                  record_id, give_way.waited)
     # Only where none are stored yet: of two runs at once, the first one's PDFs are kept
