@@ -17,7 +17,7 @@ from ehria.documents import render_pdf, source_for
 from ehria.draft_documents import draft_pdf
 from ehria.extensions import db
 from ehria.models import Assessment, Revision, SignedRecord, User
-from ehria.permissions import can_see, is_chair_of, visible_revision
+from ehria.permissions import can_see, is_chair_of, reads_in_full, visible_revision
 from ehria.publication_register import published_record
 from ehria.roles import Role
 
@@ -65,6 +65,30 @@ def revision_for_documents(user: User, assessment: Assessment) -> Revision | Non
     if record is None:
         return None
     return next(r for r in assessment.revisions if r.number == record.revision)
+
+
+class DocumentRefused(Exception):
+    """A document the user may not have: 404 when they may not even know of it (nor of
+    its published revision), 403 when they see it but not this document."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"document refused with {status}")
+        self.status = status
+
+
+def documents_of(user: User, assessment_id: int, *, in_full: bool
+                 ) -> tuple[Assessment, Revision]:
+    """The assessment and the revision whose documents `user` is served, for the pages
+    and the API alike: the full ones (`in_full`) or those for publication (the web team
+    works from the depersonalised version only). DocumentRefused says why not."""
+    assessment = db.session.get(Assessment, assessment_id)
+    revision = revision_for_documents(user, assessment) if assessment else None
+    if revision is None:
+        raise DocumentRefused(404)
+    allowed = reads_in_full if in_full else may_prepare_publication
+    if not allowed(user, assessment):
+        raise DocumentRefused(403)
+    return assessment, revision
 
 
 def latest_signed_record(assessment: Assessment) -> SignedRecord | None:

@@ -11,34 +11,31 @@ from ehria.api import ApiError, api_blueprint, api_user, error_response, token_r
 from ehria.api.assessments import load_visible
 from ehria.document_responses import (
     DocumentPending,
+    DocumentRefused,
     document_response,
+    documents_of,
     may_prepare_publication,
-    revision_for_documents,
     with_history_response,
 )
 from ehria.documents import redactions_for, source_for
 from ehria.extensions import db
 from ehria.history import history_of
 from ehria.models import Assessment, Revision
-from ehria.permissions import reads_in_full, visible_revision
+from ehria.permissions import visible_revision
 from ehria.redaction_phrases import PhraseRefused, add_phrase
 from ehria.word_responses import word_response
 
 
 def load_documents(assessment_id: int, *, in_full: bool) -> tuple[Assessment, Revision]:
-    """As the pages' downloads: the assessment and the revision whose documents the caller
-    is served (the published one during a review, for the web team and the chair); 404
-    when they may see neither, 403 when they see it but not this document."""
-    assessment = db.session.get(Assessment, assessment_id)
-    revision = revision_for_documents(api_user(), assessment) if assessment else None
-    if revision is None:
-        raise ApiError(404, "No assessment with that id is visible to you.")
-    if in_full and not reads_in_full(api_user(), assessment):
-        raise ApiError(403, "The web team works from the depersonalised version: the full "
-                            "assessment and its history are for its department.")
-    if not in_full and not may_prepare_publication(api_user(), assessment):
-        raise ApiError(403, PUBLICATION_REFUSED)
-    return assessment, revision
+    """As the pages' downloads (ehria.document_responses.documents_of), refused in JSON."""
+    try:
+        return documents_of(api_user(), assessment_id, in_full=in_full)
+    except DocumentRefused as refused:
+        if refused.status == 404:
+            raise ApiError(404, "No assessment with that id is visible to you.") from None
+        raise ApiError(403, PUBLICATION_REFUSED if not in_full else (
+            "The web team works from the depersonalised version: the full assessment and "
+            "its history are for its department.")) from None
 
 
 @api_blueprint.errorhandler(DocumentPending)

@@ -10,16 +10,17 @@ from wtforms import StringField
 
 from ehria.document_responses import (
     DocumentPending,
+    DocumentRefused,
     document_response,
+    documents_of,
     may_prepare_publication,
-    revision_for_documents,
     with_history_response,
 )
 from ehria.documents import redactions_for, source_for
 from ehria.extensions import db
 from ehria.history import history_of
 from ehria.models import Assessment, Revision
-from ehria.permissions import is_chair_of, reads_in_full, visible_revision
+from ehria.permissions import is_chair_of, visible_revision
 from ehria.redaction_phrases import PhraseRefused, add_phrase
 from ehria.route_access import signed_in
 from ehria.views.pages import assessment_for_page, error_list
@@ -30,17 +31,10 @@ blueprint = Blueprint("downloads", __name__, url_prefix="/assessments")
 
 
 def _documents(assessment_id: int, *, in_full: bool) -> tuple[Assessment, Revision]:
-    """The assessment and the revision whose documents the user is served: 404 when they
-    may not see it (nor its published revision during a review), 403 when they see it but
-    not this document (the web team works from the depersonalised one only)."""
-    assessment = db.session.get(Assessment, assessment_id)
-    revision = revision_for_documents(current_user, assessment) if assessment else None
-    if revision is None:
-        abort(404)
-    allowed = reads_in_full if in_full else may_prepare_publication
-    if not allowed(current_user, assessment):
-        abort(403)
-    return assessment, revision
+    try:
+        return documents_of(current_user, assessment_id, in_full=in_full)
+    except DocumentRefused as refused:
+        abort(refused.status)
 
 
 @blueprint.errorhandler(DocumentPending)
