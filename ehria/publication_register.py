@@ -3,7 +3,6 @@ ZIP of depersonalised PDFs, and the optional public page."""
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from ehria.document_layout import assessment_name
 from ehria.extensions import db
 from ehria.form import load_definition
 from ehria.models import Assessment, Department, Event, Revision, SignedRecord
+from ehria.spreadsheets import csv_text
 from ehria.statuses import Status
 
 PUBLISHED_EVENT = "published"  # the audit event of the web team's "Mark as published"
@@ -121,20 +121,9 @@ def published_record(assessment: Assessment) -> SignedRecord | None:
 
 
 def register_csv(rows: list[RegisterRow]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["reference", "policy", "department", "signed_off", "address"])
-    for row in rows:
-        writer.writerow([spreadsheet_safe(cell) for cell in (
-            row.assessment.reference or "", row.policy_name, row.assessment.department.name,
-            row.signed_on.isoformat(), row.assessment.published_url or "")])
-    return out.getvalue()
-
-
-def spreadsheet_safe(text: str) -> str:
-    """Stop spreadsheet programs running a cell that starts like a formula (every cell:
-    a department's name or a web address is typed by someone too)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r", "\n") else text
+    return csv_text([["reference", "policy", "department", "signed_off", "address"]] + [
+        [row.assessment.reference or "", row.policy_name, row.assessment.department.name,
+         row.signed_on.isoformat(), row.assessment.published_url or ""] for row in rows])
 
 
 def published_zip(rows: list[RegisterRow]) -> bytes:

@@ -3,8 +3,6 @@ plan's actions, one assessment's or a department's, updated with a note."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -17,10 +15,10 @@ from ehria.insights import RowCount
 from ehria.models import Assessment
 from ehria.models_actions import TrackedAction
 from ehria.permissions import visible_assessments
-from ehria.publication_register import spreadsheet_safe
 from ehria.review_dates import review_state
 from ehria.roles import Role
 from ehria.route_access import signed_in
+from ehria.spreadsheets import csv_text
 from ehria.tracked_actions import (
     STATUSES,
     ActionRefused,
@@ -32,7 +30,7 @@ from ehria.tracked_actions import (
     update_action,
     version_tag,
 )
-from ehria.views.pages import assessment_for_page
+from ehria.views.pages import assessment_for_page, csv_download
 from forms.base import BaseForm
 
 blueprint = Blueprint("after", __name__)
@@ -84,17 +82,13 @@ def actions():
 @signed_in(*READERS)
 def actions_csv():
     found = [a for a in listed(current_user, _filters(), today()) if may_read(current_user, a)]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Reference", "Policy", "Objective", "Action", "Target", "Officer",
-                     "Due", "Status", "Overdue", "Latest note"])
-    for a in found:
-        writer.writerow([spreadsheet_safe(str(v)) for v in (
+    return csv_download(csv_text([[
+        "Reference", "Policy", "Objective", "Action", "Target", "Officer", "Due", "Status",
+        "Overdue", "Latest note"]] + [[
             a.assessment.reference, a.assessment.policy_name, a.objective, a.action,
             a.target, a.officer, a.due, STATUSES[a.status],
-            "yes" if is_overdue(a, today()) else "no", a.notes[-1].text if a.notes else "")])
-    return Response(out.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": 'attachment; filename="actions.csv"'})
+            "yes" if is_overdue(a, today()) else "no", a.notes[-1].text if a.notes else ""]
+        for a in found]), "actions.csv")
 
 
 @blueprint.route("/actions/<int:action_id>/update", methods=["GET", "POST"])
@@ -168,13 +162,6 @@ def _links_to(endpoint: str) -> Callable[[RowCount], Markup]:
 
 
 def _insight_csv(found) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["table", "row", "negative", "unknown", "assessments"])
-    for name, (_, rows) in found.tables.items():
-        for row in rows:
-            writer.writerow([spreadsheet_safe(v) for v in (
-                name, row.label, str(row.negative), str(row.unknown),
-                " ".join(str(i) for i in row.assessments))])
-    return Response(out.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": 'attachment; filename="insights.csv"'})
+    return csv_download(csv_text([["table", "row", "negative", "unknown", "assessments"]] + [
+        [name, row.label, row.negative, row.unknown, " ".join(map(str, row.assessments))]
+        for name, (_, rows) in found.tables.items() for row in rows]), "insights.csv")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flask import abort
+from flask import Response, abort
 from flask_login import current_user
 from wtforms import Field, FieldList, FormField
 
@@ -47,3 +47,9 @@ def error_list(form) -> list[dict]:
         for message in field.errors or []
         if isinstance(message, str)
     ]
+
+
+def csv_download(text: str, filename: str) -> Response:
+    """A CSV (ehria.publication_register.csv_text) as a file to save."""
+    return Response(text, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"'})

@@ -4,10 +4,7 @@ ehria.programmes' and ehria.programme_impacts'."""
 
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ehria.clock import today
@@ -16,10 +13,10 @@ from ehria.insights import programmes as programme_counts
 from ehria.models import Assessment
 from ehria.programme_impacts import csv_rows, programme_impacts
 from ehria.programmes import ProgrammeRefused, may_set_programme, set_programme
-from ehria.publication_register import spreadsheet_safe
 from ehria.roles import Role
 from ehria.route_access import signed_in
-from ehria.views.pages import assessment_for_page, error_list
+from ehria.spreadsheets import csv_text
+from ehria.views.pages import assessment_for_page, csv_download, error_list
 from forms.programmes import ProgrammeForm
 
 blueprint = Blueprint("programmes", __name__)
@@ -80,11 +77,7 @@ def programme():
     if found is None:
         abort(404, "No programme of that name holds any of the assessments you can see.")
     if request.args.get("format") == "csv":
-        out = io.StringIO()
-        csv.writer(out).writerows([[spreadsheet_safe(cell) for cell in line]
-                                   for line in csv_rows(found)])
-        return Response(out.getvalue(), mimetype="text/csv", headers={
-            "Content-Disposition": 'attachment; filename="programme.csv"'})
+        return csv_download(csv_text(csv_rows(found)), "programme.csv")
     return render_template("programmes/programme.html", programme=found,
                            assessment_page=assessment_page,
                            admin=current_user.has_role(Role.ADMIN))

@@ -36,7 +36,7 @@ from ehria.publication_register import (
 )
 from ehria.roles import Role
 from ehria.route_access import public, signed_in
-from ehria.views.pages import assessment_for_page, error_list
+from ehria.views.pages import assessment_for_page, csv_download, error_list
 from ehria.workflow import Action, WorkflowError, allowed_actions, apply
 from forms.base import BaseForm
 
@@ -108,9 +108,8 @@ def prepare(assessment_id: int):
 @signed_in(Role.WEB_TEAM)
 def register():
     department, year = _filters()
-    body = register_csv(published_rows(department, year))
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": 'attachment; filename="ehria-published-register.csv"'})
+    return csv_download(register_csv(published_rows(department, year)),
+                        "ehria-published-register.csv")
 
 
 @blueprint.get("/published.zip")
