@@ -8,6 +8,7 @@ event. "Dropped" needs a reason; a stale version is refused, never overwritten.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -16,7 +17,6 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from ehria.answers import deep_merge
 from ehria.assessments import record_event
 from ehria.extensions import db
 from ehria.form import FormDefinition
@@ -200,7 +200,7 @@ def answers_for_review(definition: FormDefinition, answers: Mapping[str, Any],
                        actions: list[dict[str, str]]) -> dict[str, Any]:
     """A review's first answers: the published ones, with every field that carries
     actions filled afresh from `actions` (an earlier review's updates are not carried)."""
-    started = deep_merge(answers, {})
+    started = copy.deepcopy(dict(answers))
     for field in definition.fields():
         if field.kind.carries_actions:
             section, key = field.path.split(".", 1)
